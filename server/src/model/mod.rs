@@ -1,0 +1,272 @@
+//! The typed model of a Dockerfile: directives, comments, instructions with flags,
+//! arguments, heredocs and exact byte ranges, and the stages they form.
+//!
+//! Built by [`crate::syntax::parse`]. Every string value is paired with the byte range of
+//! the source it came from, so diagnostics and editor features point at exact text even
+//! across line continuations.
+
+mod keyword;
+
+pub use keyword::{InstructionKind, known_flags};
+use serde::Serialize;
+
+use crate::shell::ShellScript;
+use crate::text::{LineIndex, TextRange};
+
+/// A value with the byte range it came from. For values assembled across a line
+/// continuation the range covers all the source pieces.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub range: TextRange,
+}
+
+impl<T> Spanned<T> {
+    pub const fn new(value: T, range: TextRange) -> Self {
+        Self { value, range }
+    }
+}
+
+/// A whole parsed Dockerfile.
+#[derive(Debug, Clone)]
+pub struct Dockerfile {
+    pub directives: Vec<Directive>,
+    /// The escape character in force (`\` unless `# escape=` says otherwise).
+    pub escape: char,
+    pub comments: Vec<Comment>,
+    pub instructions: Vec<Instruction>,
+    pub stages: Vec<Stage>,
+    /// Problems found while parsing; syntax rules report them.
+    pub errors: Vec<SyntaxError>,
+    /// Lines where a continuation went on over an empty line (BuildKit warns about these).
+    pub empty_continuation_lines: Vec<TextRange>,
+    pub line_index: LineIndex,
+    /// Byte length of a leading UTF-8 byte-order mark (0 or 3).
+    pub bom: usize,
+}
+
+impl Dockerfile {
+    /// Instructions before the first `FROM` (only `ARG` is meaningful there).
+    pub fn global_instructions(&self) -> &[Instruction] {
+        let first = self
+            .instructions
+            .iter()
+            .position(|i| i.kind == InstructionKind::From)
+            .unwrap_or(self.instructions.len());
+        &self.instructions[..first]
+    }
+
+    /// The directive named `name` (lower-case), if present and recognised.
+    pub fn directive(&self, name: &str) -> Option<&Directive> {
+        self.directives.iter().find(|d| d.name == name)
+    }
+
+    /// Instructions of a stage.
+    pub fn stage_instructions(&self, stage: &Stage) -> &[Instruction] {
+        &self.instructions[stage.instructions.clone()]
+    }
+}
+
+/// A parser directive at the top of the file: `# syntax=`, `# escape=`, `# check=`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Directive {
+    /// Lower-cased name.
+    pub name: String,
+    pub name_range: TextRange,
+    pub value: Spanned<String>,
+    pub range: TextRange,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Comment {
+    /// The whole comment line from `#`, without the line break.
+    pub range: TextRange,
+    /// Text after `#`, trimmed.
+    pub text: String,
+    /// True for comments inside an instruction's line continuation.
+    pub inside_instruction: bool,
+}
+
+/// One instruction, exactly as BuildKit splits the file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Instruction {
+    pub kind: InstructionKind,
+    /// The keyword as written (any case).
+    pub keyword: Spanned<String>,
+    /// From the keyword to the end of its last line, heredoc bodies included.
+    pub range: TextRange,
+    /// 1-based first and last line, as BuildKit reports them.
+    pub start_line: u32,
+    pub end_line: u32,
+    pub flags: Vec<Flag>,
+    pub args: Arguments,
+    pub heredocs: Vec<Heredoc>,
+    /// `ONBUILD`'s wrapped instruction.
+    pub onbuild: Option<Box<Instruction>>,
+    /// Index into [`Dockerfile::stages`]; `None` before the first `FROM`.
+    pub stage: Option<usize>,
+    /// The shell script of a shell-form RUN (also CMD/ENTRYPOINT/HEALTHCHECK CMD shell form),
+    /// parsed with tree-sitter-bash, ranges in the Dockerfile source.
+    #[serde(skip)]
+    pub script: Option<ShellScript>,
+}
+
+impl Instruction {
+    pub fn flag(&self, name: &str) -> Option<&Flag> {
+        self.flags.iter().find(|f| f.name.value == name)
+    }
+
+    /// Argument words (shell form split on whitespace, respecting quotes; exec form items).
+    pub fn words(&self) -> &[Spanned<String>] {
+        match &self.args {
+            Arguments::Exec(items) => items,
+            Arguments::Shell(s) => &s.words,
+            Arguments::None => &[],
+        }
+    }
+
+    /// The instruction after unwrapping `ONBUILD`.
+    pub fn effective(&self) -> &Self {
+        self.onbuild.as_deref().unwrap_or(self)
+    }
+}
+
+/// `--name=value` before the arguments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Flag {
+    /// Name without the leading `--`.
+    pub name: Spanned<String>,
+    /// `None` for a bare `--link`; `Some("")` for `--from=`.
+    pub value: Option<Spanned<String>>,
+    pub range: TextRange,
+}
+
+impl Flag {
+    pub fn value_str(&self) -> Option<&str> {
+        self.value.as_ref().map(|v| v.value.as_str())
+    }
+}
+
+/// The arguments after the flags.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "form", rename_all = "lowercase")]
+pub enum Arguments {
+    None,
+    /// JSON array form: `["a", "b"]`.
+    Exec(Vec<Spanned<String>>),
+    Shell(ShellForm),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ShellForm {
+    /// The text as the builder sees it: continuations joined, comment lines dropped.
+    pub text: String,
+    /// From the first to the last byte of the arguments in the source.
+    pub range: TextRange,
+    /// The text split into words as BuildKit does for this instruction kind.
+    pub words: Vec<Spanned<String>>,
+    /// Maps offsets in `text` to source offsets.
+    #[serde(skip)]
+    pub map: SourceMap,
+}
+
+/// Maps offsets of text assembled from pieces of the source back to the source.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SourceMap {
+    /// `(offset in assembled text, offset in source)` at the start of each piece.
+    pieces: Vec<(usize, usize)>,
+    len: usize,
+}
+
+impl SourceMap {
+    pub fn push(&mut self, text_offset: usize, source_offset: usize, len: usize) {
+        if let Some(&(t, s)) = self.pieces.last() {
+            // Merge adjacent pieces.
+            if t + (self.len - t) == text_offset && s + (text_offset - t) == source_offset {
+                self.len = text_offset + len;
+                return;
+            }
+        }
+        self.pieces.push((text_offset, source_offset));
+        self.len = text_offset + len;
+    }
+
+    /// Source offset of a text offset (an end offset maps to the end of its piece).
+    pub fn to_source(&self, offset: usize) -> usize {
+        let i = match self.pieces.binary_search_by(|p| p.0.cmp(&offset)) {
+            Ok(i) => i,
+            Err(0) => return self.pieces.first().map_or(offset, |p| p.1),
+            Err(i) => i - 1,
+        };
+        let (t, s) = self.pieces[i];
+        s + (offset - t)
+    }
+
+    /// Source range of a text range; an end at a piece boundary stays in the earlier piece.
+    pub fn range(&self, range: TextRange) -> TextRange {
+        let start = self.to_source(range.start);
+        let end = if range.end > range.start {
+            self.to_source(range.end - 1) + 1
+        } else {
+            start
+        };
+        TextRange::new(start, end.max(start))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Heredoc {
+    /// The delimiter word, quotes removed.
+    pub name: String,
+    /// The `<<EOF` word in the instruction line.
+    pub marker: TextRange,
+    /// File descriptor prefix (`3<<EOF`), 0 when absent.
+    pub fd: u32,
+    /// `<<-`: leading tabs are stripped.
+    pub chomp: bool,
+    /// False when the delimiter was quoted: no variable expansion in the body.
+    pub expand: bool,
+    /// The body lines (without the terminator line).
+    pub body: TextRange,
+    /// The body as the builder sees it (every line ends in `\n`).
+    pub content: String,
+    /// The terminator line; `None` when the file ended first.
+    pub terminator: Option<TextRange>,
+}
+
+/// A build stage: a `FROM` and the instructions up to the next one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Stage {
+    pub index: usize,
+    /// Index of the FROM instruction.
+    pub from: usize,
+    /// Instruction index range, FROM included.
+    pub instructions: std::ops::Range<usize>,
+    /// The base as written (`python:3.12`, `builder`, `scratch`, `${BASE}`).
+    pub base: Option<Spanned<String>>,
+    /// The `AS name`, as written.
+    pub name: Option<Spanned<String>>,
+    pub platform: Option<Spanned<String>>,
+}
+
+/// What a syntax problem is; syntax rules report these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SyntaxErrorKind {
+    UnterminatedHeredoc,
+    InvalidJson,
+    NonStringJson,
+    MissingArguments,
+    FlagMissingValue,
+    InvalidDirective,
+    DuplicateDirective,
+    NoInstructions,
+    InvalidEnvPair,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SyntaxError {
+    pub kind: SyntaxErrorKind,
+    pub range: TextRange,
+    pub message: String,
+}

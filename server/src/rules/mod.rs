@@ -1,0 +1,210 @@
+//! The rule framework: metadata, the [`Rule`] trait, the registry and selection.
+//!
+//! Rules are folds over the typed model (as in hadolint): [`Rule::check`] sees each
+//! instruction in order, [`Rule::finish`] reports whole-file facts. A rule keeps its
+//! state in its own struct and does no I/O.
+
+pub mod syntax;
+
+use crate::diagnostic::{Category, Diagnostic, Fix, Severity};
+use crate::model::{Dockerfile, Instruction};
+use crate::text::TextRange;
+
+/// Whether a rule can offer a fix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixAvailability {
+    Always,
+    Sometimes,
+    None,
+}
+
+/// Static facts about a rule.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleMeta {
+    /// Stable code, e.g. `SY001`.
+    pub code: &'static str,
+    /// Stable kebab-case name, e.g. `unknown-instruction`.
+    pub name: &'static str,
+    pub category: Category,
+    pub severity: Severity,
+    pub fix: FixAvailability,
+    /// dlint version that introduced it.
+    pub since: &'static str,
+    /// The matching check of another tool, e.g. `hadolint: DL3008`, `buildkit: UndefinedVar`.
+    pub upstream: Option<&'static str>,
+    /// Markdown documentation: first line is one sentence, then `## What it does`,
+    /// `## Why is this bad?`, `## Example`, ...
+    pub docs: &'static str,
+}
+
+impl RuleMeta {
+    /// The first sentence of the docs.
+    pub fn summary(&self) -> &'static str {
+        self.docs.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim()
+    }
+}
+
+/// What a rule sees besides the instruction.
+pub struct Context<'a> {
+    pub file: &'a Dockerfile,
+    pub source: &'a str,
+    out: Vec<Diagnostic>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(file: &'a Dockerfile, source: &'a str) -> Self {
+        Self {
+            file,
+            source,
+            out: Vec::new(),
+        }
+    }
+
+    /// Report a finding of `meta` at `range`.
+    pub fn report(&mut self, meta: &RuleMeta, range: TextRange, message: impl Into<String>) -> &mut Diagnostic {
+        self.out.push(Diagnostic {
+            code: meta.code,
+            name: meta.name,
+            category: meta.category,
+            severity: meta.severity,
+            message: message.into(),
+            range,
+            help: None,
+            fix: None,
+        });
+        self.out.last_mut().expect("just pushed")
+    }
+
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        self.out
+    }
+}
+
+impl Diagnostic {
+    #[must_use]
+    pub fn with_help(&mut self, help: impl Into<String>) -> &mut Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn set_fix(&mut self, fix: Fix) -> &mut Self {
+        self.fix = Some(fix);
+        self
+    }
+}
+
+/// A lint rule. One value is created per file checked, so state may live in `self`.
+pub trait Rule: Send {
+    fn meta(&self) -> &'static RuleMeta;
+
+    /// Called for every instruction in order (ONBUILD bodies are visited unwrapped too).
+    fn check(&mut self, _ins: &Instruction, _ctx: &mut Context<'_>) {}
+
+    /// Called once after the last instruction.
+    fn finish(&mut self, _ctx: &mut Context<'_>) {}
+}
+
+/// Declares a unit-struct rule with its metadata. The doc text lives in a `&str` so that
+/// `dlint explain` can print it and tests can run its examples.
+#[macro_export]
+macro_rules! declare_rule {
+    (
+        $(#[$attr:meta])*
+        pub struct $name:ident;
+        code: $code:literal,
+        name: $kebab:literal,
+        category: $cat:ident,
+        severity: $sev:ident,
+        fix: $fix:ident,
+        since: $since:literal,
+        upstream: $upstream:expr,
+        docs: $docs:expr $(,)?
+    ) => {
+        $(#[$attr])*
+        #[derive(Debug, Default)]
+        pub struct $name;
+
+        impl $name {
+            pub const META: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
+                code: $code,
+                name: $kebab,
+                category: $crate::diagnostic::Category::$cat,
+                severity: $crate::diagnostic::Severity::$sev,
+                fix: $crate::rules::FixAvailability::$fix,
+                since: $since,
+                upstream: $upstream,
+                docs: $docs,
+            };
+        }
+    };
+}
+
+/// One entry of the registry: metadata and a constructor for a fresh rule state.
+pub struct RuleEntry {
+    pub meta: &'static RuleMeta,
+    pub new: fn() -> Box<dyn Rule>,
+}
+
+/// Every rule dlint knows, sorted by code.
+pub fn registry() -> &'static [RuleEntry] {
+    syntax::RULES
+}
+
+/// Look a rule up by code (`SY001`) or name (`unknown-instruction`), case-insensitively.
+pub fn find(code_or_name: &str) -> Option<&'static RuleEntry> {
+    registry()
+        .iter()
+        .find(|e| e.meta.code.eq_ignore_ascii_case(code_or_name) || e.meta.name.eq_ignore_ascii_case(code_or_name))
+}
+
+/// Run `rules` over a parsed file; findings sorted by position then code.
+pub fn run(file: &Dockerfile, source: &str, entries: &[&RuleEntry]) -> Vec<Diagnostic> {
+    let mut rules: Vec<Box<dyn Rule>> = entries.iter().map(|e| (e.new)()).collect();
+    let mut ctx = Context::new(file, source);
+    for ins in &file.instructions {
+        for rule in &mut rules {
+            rule.check(ins, &mut ctx);
+            if let Some(inner) = ins.onbuild.as_deref() {
+                rule.check(inner, &mut ctx);
+            }
+        }
+    }
+    for rule in &mut rules {
+        rule.finish(&mut ctx);
+    }
+    let mut out = ctx.into_diagnostics();
+    out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    out
+}
+
+/// Run every registered rule.
+pub fn run_all(file: &Dockerfile, source: &str) -> Vec<Diagnostic> {
+    let all: Vec<&RuleEntry> = registry().iter().collect();
+    run(file, source, &all)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_is_sorted_unique_and_documented() {
+        let reg = registry();
+        for pair in reg.windows(2) {
+            assert!(pair[0].meta.code < pair[1].meta.code, "{} !< {}", pair[0].meta.code, pair[1].meta.code);
+        }
+        let mut names: Vec<_> = reg.iter().map(|e| e.meta.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), reg.len(), "duplicate rule name");
+        for e in reg {
+            let m = e.meta;
+            assert!(m.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}", m.name);
+            for heading in ["## What it does", "## Why is this bad?", "## Example"] {
+                assert!(m.docs.contains(heading), "{} docs lack {heading}", m.code);
+            }
+            assert!(!m.summary().starts_with('#'), "{} docs must start with a sentence", m.code);
+            let _ = Fix { applicability: crate::diagnostic::Applicability::Safe, edits: vec![] };
+        }
+    }
+}
