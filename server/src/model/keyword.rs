@@ -111,36 +111,35 @@ const fn b(name: &'static str) -> FlagSpec {
     FlagSpec { name, needs_value: false }
 }
 
+const FROM_FLAGS: &[FlagSpec] = &[v("platform")];
+const RUN_FLAGS: &[FlagSpec] = &[v("mount"), v("network"), v("security"), v("device")];
+const COPY_FLAGS: &[FlagSpec] = &[v("from"), v("chown"), v("chmod"), b("link"), b("parents"), v("exclude")];
+const ADD_FLAGS: &[FlagSpec] = &[
+    v("chown"),
+    v("chmod"),
+    b("link"),
+    v("checksum"),
+    b("keep-git-dir"),
+    v("exclude"),
+    b("parents"),
+    b("unpack"),
+];
+const HEALTHCHECK_FLAGS: &[FlagSpec] = &[
+    v("interval"),
+    v("timeout"),
+    v("start-period"),
+    v("start-interval"),
+    v("retries"),
+];
+
 /// The flags current BuildKit (dockerfile frontend 1.x, labs included) accepts.
 pub fn known_flags(kind: InstructionKind) -> &'static [FlagSpec] {
     match kind {
-        InstructionKind::From => &[v("platform")],
-        InstructionKind::Run => &[v("mount"), v("network"), v("security"), v("device")],
-        InstructionKind::Copy => &[
-            v("from"),
-            v("chown"),
-            v("chmod"),
-            b("link"),
-            b("parents"),
-            v("exclude"),
-        ],
-        InstructionKind::Add => &[
-            v("chown"),
-            v("chmod"),
-            b("link"),
-            v("checksum"),
-            b("keep-git-dir"),
-            v("exclude"),
-            b("parents"),
-            b("unpack"),
-        ],
-        InstructionKind::Healthcheck => &[
-            v("interval"),
-            v("timeout"),
-            v("start-period"),
-            v("start-interval"),
-            v("retries"),
-        ],
+        InstructionKind::From => FROM_FLAGS,
+        InstructionKind::Run => RUN_FLAGS,
+        InstructionKind::Copy => COPY_FLAGS,
+        InstructionKind::Add => ADD_FLAGS,
+        InstructionKind::Healthcheck => HEALTHCHECK_FLAGS,
         _ => &[],
     }
 }
