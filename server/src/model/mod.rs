@@ -202,6 +202,24 @@ impl SourceMap {
         s + (offset - t)
     }
 
+    /// The map of `range` of the assembled text, re-based so that `range.start` is 0.
+    #[must_use]
+    pub fn slice(&self, range: TextRange) -> Self {
+        let mut out = Self::default();
+        for (i, &(t, s)) in self.pieces.iter().enumerate() {
+            let piece_end = self.pieces.get(i + 1).map_or(self.len, |p| p.0);
+            let a = t.max(range.start);
+            let b = piece_end.min(range.end);
+            if a < b {
+                out.push(a - range.start, s + (a - t), b - a);
+            }
+        }
+        if out.pieces.is_empty() {
+            out.pieces.push((0, self.to_source(range.start)));
+        }
+        out
+    }
+
     /// Source range of a text range; an end at a piece boundary stays in the earlier piece.
     pub fn range(&self, range: TextRange) -> TextRange {
         let start = self.to_source(range.start);

@@ -1,0 +1,1 @@
+//! The tree-sitter concrete syntax tree (placeholder; filled next).
