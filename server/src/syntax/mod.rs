@@ -126,3 +126,5 @@ pub fn from_image(ins: &Instruction) -> Option<&Spanned<String>> {
         _ => None,
     }
 }
+#[cfg(test)]
+mod tests;

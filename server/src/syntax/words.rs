@@ -390,7 +390,7 @@ mod tests {
     fn flags() {
         let s = "--from=build --chown=\"a b\" --link src dst";
         let (f, rest) = extract_flags(s, 0, s.len());
-        assert_eq!(f.iter().map(|f| f.word.as_str()).collect::<Vec<_>>(), ["from=build", "chown=a b", "link"]);
+        assert_eq!(f.iter().map(|f| f.word.as_str()).collect::<Vec<_>>(), ["--from=build", "--chown=a b", "--link"]);
         assert_eq!(&s[rest..], "src dst");
         let s = "-- --not-a-flag";
         let (f, rest) = extract_flags(s, 0, s.len());
