@@ -191,6 +191,14 @@ impl SourceMap {
         self.len = text_offset + len;
     }
 
+    /// The pieces as `(offset in assembled text, offset in source, length)`.
+    pub fn pieces(&self) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
+        self.pieces.iter().enumerate().map(|(i, &(t, s))| {
+            let end = self.pieces.get(i + 1).map_or(self.len, |p| p.0);
+            (t, s, end - t)
+        })
+    }
+
     /// Source offset of a text offset (an end offset maps to the end of its piece).
     pub fn to_source(&self, offset: usize) -> usize {
         let i = match self.pieces.binary_search_by(|p| p.0.cmp(&offset)) {

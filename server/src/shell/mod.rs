@@ -1,13 +1,363 @@
-//! RUN bodies as shell: commands, their words, and how they are chained.
+//! RUN bodies as shell, parsed with tree-sitter-bash: the simple commands of a script,
+//! their words (with exact Dockerfile ranges), environment prefixes, and the operators
+//! (`&&`, `||`, `;`, `|`, `&`) that chain them.
+//!
+//! BuildKit hands a shell-form RUN's logical line (continuations joined) to `/bin/sh -c`;
+//! that is the text parsed here. A heredoc RUN runs its body: `RUN <<EOF` (or `RUN bash
+//! <<EOF`) is parsed as the body itself, and other heredoc RUNs as the line followed by
+//! their bodies, as a shell would read them.
 
-use crate::model::Instruction;
+use std::cell::RefCell;
+
+use tree_sitter::{Node, Parser};
+
+use crate::model::{Arguments, Instruction, InstructionKind, SourceMap};
 use crate::text::TextRange;
 
-/// A parsed shell script (filled next).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ShellScript {
-    pub commands: Vec<TextRange>,
+/// How a command is joined to the one after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operator {
+    /// `&&`
+    And,
+    /// `||`
+    Or,
+    /// `;` or a newline
+    Seq,
+    /// `|` or `|&`
+    Pipe,
+    /// `&`
+    Background,
 }
 
-/// Parse shell-form RUN bodies (filled next).
-pub(crate) fn attach_scripts(_text: &str, _instructions: &mut [Instruction]) {}
+/// A shell word: its text with one level of quotes and escapes removed (expansions kept
+/// as written), and its range in the Dockerfile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    pub value: String,
+    pub range: TextRange,
+}
+
+/// One simple command (`apt-get install -y curl`) or declaration (`export A=1`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Command {
+    /// The command name; `None` for a bare assignment (`A=1`).
+    pub name: Option<Word>,
+    pub args: Vec<Word>,
+    /// `VAR=value` prefixes.
+    pub env: Vec<Word>,
+    /// Redirection targets (`> /dev/null` gives `/dev/null`).
+    pub redirects: Vec<Word>,
+    pub range: TextRange,
+    /// The operator after this command, `None` for the last one.
+    pub next: Option<Operator>,
+    /// Nesting depth in subshells, command substitutions, functions and compound commands.
+    pub depth: u32,
+}
+
+impl Command {
+    /// The command name without a leading path (`/usr/bin/apt-get` → `apt-get`).
+    pub fn program(&self) -> Option<&str> {
+        self.name.as_ref().map(|w| w.value.rsplit('/').next().unwrap_or(&w.value))
+    }
+
+    /// Argument values.
+    pub fn arg_values(&self) -> impl Iterator<Item = &str> {
+        self.args.iter().map(|w| w.value.as_str())
+    }
+}
+
+/// A parsed script.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ShellScript {
+    /// Simple commands in source order.
+    pub commands: Vec<Command>,
+    /// The text that was parsed.
+    pub text: String,
+    /// True when tree-sitter-bash found a syntax error.
+    pub has_error: bool,
+}
+
+thread_local! {
+    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+}
+
+/// Parse `text` as a shell script; ranges are mapped to the source with `map`.
+pub fn parse(text: &str, map: &SourceMap) -> ShellScript {
+    let tree = PARSER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            let mut p = Parser::new();
+            p.set_language(&tree_sitter_bash::LANGUAGE.into()).ok()?;
+            *slot = Some(p);
+        }
+        slot.as_mut()?.parse(text, None)
+    });
+    let Some(tree) = tree else {
+        return ShellScript {
+            text: text.to_owned(),
+            has_error: true,
+            ..ShellScript::default()
+        };
+    };
+    let root = tree.root_node();
+    let mut w = Walker {
+        text,
+        map,
+        out: Vec::new(),
+    };
+    w.walk(root, 0);
+    ShellScript {
+        commands: w.out,
+        text: text.to_owned(),
+        has_error: root.has_error(),
+    }
+}
+
+struct Walker<'a> {
+    text: &'a str,
+    map: &'a SourceMap,
+    out: Vec<Command>,
+}
+
+impl Walker<'_> {
+    fn range(&self, n: Node) -> TextRange {
+        self.map.range(TextRange::new(n.start_byte(), n.end_byte()))
+    }
+
+    fn word(&self, n: Node) -> Word {
+        Word {
+            value: unquote(&self.text[n.byte_range()]),
+            range: self.range(n),
+        }
+    }
+
+    fn walk(&mut self, node: Node, depth: u32) {
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor) {
+            match child.kind() {
+                "command" => self.command(child, depth),
+                "declaration_command" | "unset_command" => self.declaration(child, depth),
+                "variable_assignment" if node.kind() != "command" => {
+                    let range = self.range(child);
+                    self.out.push(Command {
+                        name: None,
+                        args: vec![],
+                        env: vec![self.word(child)],
+                        redirects: vec![],
+                        range,
+                        next: None,
+                        depth,
+                    });
+                }
+                "&&" | "||" | ";" | "|" | "|&" | "&" | ";;" => {
+                    let op = match child.kind() {
+                        "&&" => Operator::And,
+                        "||" => Operator::Or,
+                        "|" | "|&" => Operator::Pipe,
+                        "&" => Operator::Background,
+                        _ => Operator::Seq,
+                    };
+                    if let Some(last) = self.out.last_mut() {
+                        if last.next.is_none() {
+                            last.next = Some(op);
+                        }
+                    }
+                }
+                "subshell" | "command_substitution" | "function_definition" | "process_substitution" => {
+                    self.walk(child, depth + 1);
+                }
+                "if_statement" | "while_statement" | "for_statement" | "c_style_for_statement" | "case_statement"
+                | "compound_statement" | "do_group" | "elif_clause" | "else_clause" | "case_item" => {
+                    self.walk(child, depth + 1);
+                }
+                _ => self.walk(child, depth),
+            }
+        }
+        // A newline between statements is a sequence.
+        if matches!(node.kind(), "program" | "compound_statement" | "do_group" | "subshell") {
+            self.fill_newline_ops();
+        }
+    }
+
+    /// Commands followed by another one on a later line without an operator: `;`.
+    fn fill_newline_ops(&mut self) {
+        let n = self.out.len();
+        for i in 0..n.saturating_sub(1) {
+            if self.out[i].next.is_none() {
+                self.out[i].next = Some(Operator::Seq);
+            }
+        }
+    }
+
+    fn command(&mut self, node: Node, depth: u32) {
+        let mut name = None;
+        let mut args = Vec::new();
+        let mut env = Vec::new();
+        let mut redirects = Vec::new();
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor) {
+            match child.kind() {
+                "command_name" => name = Some(self.word(child)),
+                "variable_assignment" => env.push(self.word(child)),
+                "file_redirect" | "heredoc_redirect" | "herestring_redirect" => {
+                    if let Some(dest) = child.child_by_field_name("destination") {
+                        redirects.push(self.word(dest));
+                    }
+                }
+                k if child.is_named() && k != "comment" => {
+                    args.push(self.word(child));
+                    // Commands inside `$(...)` arguments count too.
+                    self.walk(child, depth + 1);
+                }
+                _ => {}
+            }
+        }
+        if let Some(n) = node.child_by_field_name("name") {
+            self.walk(n, depth + 1);
+        }
+        let range = self.range(node);
+        // Nested commands found in arguments were pushed first; keep source order.
+        let at = self
+            .out
+            .iter()
+            .rposition(|c| c.range.start < range.start)
+            .map_or(0, |i| i + 1);
+        self.out.insert(
+            at,
+            Command {
+                name,
+                args,
+                env,
+                redirects,
+                range,
+                next: None,
+                depth,
+            },
+        );
+    }
+
+    fn declaration(&mut self, node: Node, depth: u32) {
+        let mut name = None;
+        let mut args = Vec::new();
+        let mut cursor = node.walk();
+        for (i, child) in node.children(&mut cursor).enumerate() {
+            if i == 0 {
+                name = Some(self.word(child));
+            } else if child.kind() != "comment" {
+                args.push(self.word(child));
+            }
+        }
+        let range = self.range(node);
+        self.out.push(Command {
+            name,
+            args,
+            env: vec![],
+            redirects: vec![],
+            range,
+            next: None,
+            depth,
+        });
+    }
+}
+
+/// Remove one level of shell quoting: `'a b'` → `a b`, `"x$Y"` → `x$Y`, `a\ b` → `a b`.
+pub fn unquote(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                for c in chars.by_ref() {
+                    if c == '\'' {
+                        break;
+                    }
+                    out.push(c);
+                }
+            }
+            '"' => {
+                while let Some(c) = chars.next() {
+                    match c {
+                        '"' => break,
+                        '\\' => match chars.next() {
+                            Some(n @ ('"' | '\\' | '$' | '`')) => out.push(n),
+                            Some('\n') => {}
+                            Some(n) => {
+                                out.push('\\');
+                                out.push(n);
+                            }
+                            None => out.push('\\'),
+                        },
+                        c => out.push(c),
+                    }
+                }
+            }
+            '\\' => match chars.next() {
+                Some('\n') | None => {}
+                Some(n) => out.push(n),
+            },
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Shells whose stdin script a `RUN sh <<EOF` runs.
+fn is_shell(word: &str) -> bool {
+    matches!(
+        word.rsplit('/').next().unwrap_or(word),
+        "sh" | "bash" | "ash" | "dash" | "zsh" | "ksh" | "busybox"
+    )
+}
+
+/// The script a RUN (or ONBUILD RUN) executes, with its map to the source.
+fn run_script(ins: &Instruction) -> Option<(String, SourceMap)> {
+    let Arguments::Shell(form) = &ins.args else {
+        return None;
+    };
+    if ins.heredocs.is_empty() {
+        return Some((form.text.clone(), form.map.clone()));
+    }
+    let words: Vec<&str> = form.text.split_whitespace().collect();
+    let markers = ins.heredocs.len();
+    let only_markers = words.len() == markers;
+    let shell_reads_it = words.len() == markers + 1 && is_shell(words[0])
+        || words.first().is_some_and(|w| is_shell(w)) && words.iter().skip(1).all(|w| w.starts_with('-') || w.contains("<<"));
+    if only_markers || shell_reads_it {
+        let h = &ins.heredocs[0];
+        let mut map = SourceMap::default();
+        map.push(0, h.body.start, h.content.len());
+        return Some((h.content.clone(), map));
+    }
+    let mut text = form.text.clone();
+    let mut map = form.map.clone();
+    text.push('\n');
+    map.push(form.text.len(), form.range.end, 1);
+    for h in &ins.heredocs {
+        map.push(text.len(), h.body.start, h.content.len());
+        text.push_str(&h.content);
+        let at = h.terminator.map_or(h.body.end, |t| t.start);
+        map.push(text.len(), at, h.name.len());
+        text.push_str(&h.name);
+        text.push('\n');
+    }
+    Some((text, map))
+}
+
+/// Parse the shell bodies of RUN instructions (ONBUILD RUN included) into `script`.
+pub(crate) fn attach_scripts(_source: &str, instructions: &mut [Instruction]) {
+    for ins in instructions {
+        let target = match ins.onbuild.as_deref_mut() {
+            Some(inner) => inner,
+            None => ins,
+        };
+        if target.kind != InstructionKind::Run {
+            continue;
+        }
+        if let Some((text, map)) = run_script(target) {
+            target.script = Some(parse(&text, &map));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

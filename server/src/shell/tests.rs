@@ -1,0 +1,84 @@
+use super::{Operator, unquote};
+use crate::syntax::parse;
+
+fn commands(text: &str) -> Vec<(String, Vec<String>, Option<Operator>)> {
+    let df = parse(text);
+    let ins = df.instructions.iter().rev().find(|i| i.effective().script.is_some()).expect("a RUN");
+    ins.effective()
+        .script
+        .as_ref()
+        .expect("script")
+        .commands
+        .iter()
+        .map(|c| {
+            (
+                c.program().unwrap_or("").to_owned(),
+                c.arg_values().map(str::to_owned).collect(),
+                c.next,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn chains_and_continuations() {
+    let text = "FROM a\nRUN set -eux; \\\n    apt-get update && \\\n    # comment\n    apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*\n";
+    let c = commands(text);
+    let names: Vec<_> = c.iter().map(|c| c.0.as_str()).collect();
+    assert_eq!(names, ["set", "apt-get", "apt-get", "rm"]);
+    assert_eq!(c[0].2, Some(Operator::Seq));
+    assert_eq!(c[1].2, Some(Operator::And));
+    assert_eq!(c[2].1, ["install", "-y", "--no-install-recommends", "curl"]);
+    assert_eq!(c[3].1, ["-rf", "/var/lib/apt/lists/*"]);
+    assert_eq!(c[3].2, None);
+}
+
+#[test]
+fn word_ranges_point_into_the_dockerfile() {
+    let text = "FROM a\nRUN apk add \\\n  --no-cache git\n";
+    let df = parse(text);
+    let script = df.instructions[1].script.as_ref().expect("script");
+    let cmd = &script.commands[0];
+    assert_eq!(cmd.args[1].range.slice(text), "--no-cache");
+    assert_eq!(cmd.args[2].range.slice(text), "git");
+    assert_eq!(cmd.name.as_ref().map(|n| n.range.slice(text)), Some("apk"));
+}
+
+#[test]
+fn env_prefix_pipes_subshells_and_or() {
+    let c = commands("FROM a\nRUN DEBIAN_FRONTEND=noninteractive apt-get -qq update || (echo failed && exit 1) | tee log\n");
+    let names: Vec<_> = c.iter().map(|c| c.0.as_str()).collect();
+    assert_eq!(names, ["apt-get", "echo", "exit", "tee"]);
+    assert_eq!(c[0].2, Some(Operator::Or));
+    let df = parse("FROM a\nRUN DEBIAN_FRONTEND=noninteractive apt-get update\n");
+    let cmd = &df.instructions[1].script.as_ref().expect("script").commands[0];
+    assert_eq!(cmd.env[0].value, "DEBIAN_FRONTEND=noninteractive");
+}
+
+#[test]
+fn heredoc_bodies_are_the_script() {
+    let text = "FROM a\nRUN <<EOF\napt-get update\napt-get install -y curl\nEOF\n";
+    let c = commands(text);
+    assert_eq!(c.iter().map(|c| c.0.as_str()).collect::<Vec<_>>(), ["apt-get", "apt-get"]);
+    let df = parse(text);
+    let cmd = &df.instructions[1].script.as_ref().expect("script").commands[1];
+    assert_eq!(cmd.args[2].range.slice(text), "curl");
+    // `RUN cat <<EOF > /f` writes a file: the body is data, `cat` is the command.
+    let c = commands("FROM a\nRUN cat <<EOF > /etc/x\nnot a command\nEOF\n");
+    assert_eq!(c.iter().map(|c| c.0.as_str()).collect::<Vec<_>>(), ["cat"]);
+}
+
+#[test]
+fn sh_c_and_onbuild() {
+    let c = commands("FROM a\nONBUILD RUN pip install -r requirements.txt\n");
+    assert_eq!(c[0].0, "pip");
+    let c = commands("FROM a\nRUN /bin/sh -c 'echo hi'\n");
+    assert_eq!(c[0].0, "sh");
+    assert_eq!(c[0].1, ["-c", "echo hi"]);
+}
+
+#[test]
+fn unquoting() {
+    assert_eq!(unquote(r#"'a b'"c\"d"e\ f"#), "a bc\"de f");
+    assert_eq!(unquote(r#""$HOME/x""#), "$HOME/x");
+}
