@@ -90,7 +90,14 @@ impl InstructionKind {
     pub const fn accepts_exec_form(self) -> bool {
         matches!(
             self,
-            Self::Run | Self::Cmd | Self::Entrypoint | Self::Shell | Self::Volume | Self::Copy | Self::Add | Self::Healthcheck
+            Self::Run
+                | Self::Cmd
+                | Self::Entrypoint
+                | Self::Shell
+                | Self::Volume
+                | Self::Copy
+                | Self::Add
+                | Self::Healthcheck
         )
     }
 }
@@ -104,16 +111,29 @@ pub struct FlagSpec {
 }
 
 const fn v(name: &'static str) -> FlagSpec {
-    FlagSpec { name, needs_value: true }
+    FlagSpec {
+        name,
+        needs_value: true,
+    }
 }
 
 const fn b(name: &'static str) -> FlagSpec {
-    FlagSpec { name, needs_value: false }
+    FlagSpec {
+        name,
+        needs_value: false,
+    }
 }
 
 const FROM_FLAGS: &[FlagSpec] = &[v("platform")];
 const RUN_FLAGS: &[FlagSpec] = &[v("mount"), v("network"), v("security"), v("device")];
-const COPY_FLAGS: &[FlagSpec] = &[v("from"), v("chown"), v("chmod"), b("link"), b("parents"), v("exclude")];
+const COPY_FLAGS: &[FlagSpec] = &[
+    v("from"),
+    v("chown"),
+    v("chmod"),
+    b("link"),
+    b("parents"),
+    v("exclude"),
+];
 const ADD_FLAGS: &[FlagSpec] = &[
     v("chown"),
     v("chmod"),

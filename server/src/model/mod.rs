@@ -105,10 +105,10 @@ pub struct Instruction {
     pub onbuild: Option<Box<Instruction>>,
     /// Index into [`Dockerfile::stages`]; `None` before the first `FROM`.
     pub stage: Option<usize>,
-    /// The shell script of a shell-form RUN (also CMD/ENTRYPOINT/HEALTHCHECK CMD shell form),
-    /// parsed with tree-sitter-bash, ranges in the Dockerfile source.
+    /// The shell script of a shell-form RUN, parsed with tree-sitter-bash on first use
+    /// (see [`Instruction::script`]).
     #[serde(skip)]
-    pub script: Option<ShellScript>,
+    pub script: std::sync::OnceLock<Option<ShellScript>>,
 }
 
 impl Instruction {
@@ -123,6 +123,13 @@ impl Instruction {
             Arguments::Shell(s) => &s.words,
             Arguments::None => &[],
         }
+    }
+
+    /// The shell script a RUN executes (its shell-form text, or its heredoc body), parsed
+    /// with tree-sitter-bash once and cached; ranges are in the Dockerfile source. `None`
+    /// for other instructions and exec-form RUNs.
+    pub fn script(&self) -> Option<&ShellScript> {
+        self.script.get_or_init(|| crate::shell::script_of(self)).as_ref()
     }
 
     /// The instruction after unwrapping `ONBUILD`.

@@ -57,7 +57,9 @@ pub struct Command {
 impl Command {
     /// The command name without a leading path (`/usr/bin/apt-get` → `apt-get`).
     pub fn program(&self) -> Option<&str> {
-        self.name.as_ref().map(|w| w.value.rsplit('/').next().unwrap_or(&w.value))
+        self.name
+            .as_ref()
+            .map(|w| w.value.rsplit('/').next().unwrap_or(&w.value))
     }
 
     /// Argument values.
@@ -163,18 +165,32 @@ impl Walker<'_> {
                         }
                     }
                 }
-                "subshell" | "command_substitution" | "function_definition" | "process_substitution" => {
+                "subshell"
+                | "command_substitution"
+                | "function_definition"
+                | "process_substitution" => {
                     self.walk(child, depth + 1);
                 }
-                "if_statement" | "while_statement" | "for_statement" | "c_style_for_statement" | "case_statement"
-                | "compound_statement" | "do_group" | "elif_clause" | "else_clause" | "case_item" => {
+                "if_statement"
+                | "while_statement"
+                | "for_statement"
+                | "c_style_for_statement"
+                | "case_statement"
+                | "compound_statement"
+                | "do_group"
+                | "elif_clause"
+                | "else_clause"
+                | "case_item" => {
                     self.walk(child, depth + 1);
                 }
                 _ => self.walk(child, depth),
             }
         }
         // A newline between statements is a sequence.
-        if matches!(node.kind(), "program" | "compound_statement" | "do_group" | "subshell") {
+        if matches!(
+            node.kind(),
+            "program" | "compound_statement" | "do_group" | "subshell"
+        ) {
             self.fill_newline_ops();
         }
     }
@@ -321,7 +337,11 @@ fn run_script(ins: &Instruction) -> Option<(String, SourceMap)> {
     let markers = ins.heredocs.len();
     let only_markers = words.len() == markers;
     let shell_reads_it = words.len() == markers + 1 && is_shell(words[0])
-        || words.first().is_some_and(|w| is_shell(w)) && words.iter().skip(1).all(|w| w.starts_with('-') || w.contains("<<"));
+        || words.first().is_some_and(|w| is_shell(w))
+            && words
+                .iter()
+                .skip(1)
+                .all(|w| w.starts_with('-') || w.contains("<<"));
     if only_markers || shell_reads_it {
         let h = &ins.heredocs[0];
         let mut map = SourceMap::default();
@@ -343,20 +363,12 @@ fn run_script(ins: &Instruction) -> Option<(String, SourceMap)> {
     Some((text, map))
 }
 
-/// Parse the shell bodies of RUN instructions (ONBUILD RUN included) into `script`.
-pub(crate) fn attach_scripts(_source: &str, instructions: &mut [Instruction]) {
-    for ins in instructions {
-        let target = match ins.onbuild.as_deref_mut() {
-            Some(inner) => inner,
-            None => ins,
-        };
-        if target.kind != InstructionKind::Run {
-            continue;
-        }
-        if let Some((text, map)) = run_script(target) {
-            target.script = Some(parse(&text, &map));
-        }
+/// The parsed script of a RUN instruction (not ONBUILD: call it on the inner instruction).
+pub(crate) fn script_of(ins: &Instruction) -> Option<ShellScript> {
+    if ins.kind != InstructionKind::Run {
+        return None;
     }
+    run_script(ins).map(|(text, map)| parse(&text, &map))
 }
 
 #[cfg(test)]

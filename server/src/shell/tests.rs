@@ -3,10 +3,14 @@ use crate::syntax::parse;
 
 fn commands(text: &str) -> Vec<(String, Vec<String>, Option<Operator>)> {
     let df = parse(text);
-    let ins = df.instructions.iter().rev().find(|i| i.effective().script.is_some()).expect("a RUN");
+    let ins = df
+        .instructions
+        .iter()
+        .rev()
+        .find(|i| i.effective().script().is_some())
+        .expect("a RUN");
     ins.effective()
-        .script
-        .as_ref()
+        .script()
         .expect("script")
         .commands
         .iter()
@@ -37,7 +41,7 @@ fn chains_and_continuations() {
 fn word_ranges_point_into_the_dockerfile() {
     let text = "FROM a\nRUN apk add \\\n  --no-cache git\n";
     let df = parse(text);
-    let script = df.instructions[1].script.as_ref().expect("script");
+    let script = df.instructions[1].script().expect("script");
     let cmd = &script.commands[0];
     assert_eq!(cmd.args[1].range.slice(text), "--no-cache");
     assert_eq!(cmd.args[2].range.slice(text), "git");
@@ -46,12 +50,14 @@ fn word_ranges_point_into_the_dockerfile() {
 
 #[test]
 fn env_prefix_pipes_subshells_and_or() {
-    let c = commands("FROM a\nRUN DEBIAN_FRONTEND=noninteractive apt-get -qq update || (echo failed && exit 1) | tee log\n");
+    let c = commands(
+        "FROM a\nRUN DEBIAN_FRONTEND=noninteractive apt-get -qq update || (echo failed && exit 1) | tee log\n",
+    );
     let names: Vec<_> = c.iter().map(|c| c.0.as_str()).collect();
     assert_eq!(names, ["apt-get", "echo", "exit", "tee"]);
     assert_eq!(c[0].2, Some(Operator::Or));
     let df = parse("FROM a\nRUN DEBIAN_FRONTEND=noninteractive apt-get update\n");
-    let cmd = &df.instructions[1].script.as_ref().expect("script").commands[0];
+    let cmd = &df.instructions[1].script().expect("script").commands[0];
     assert_eq!(cmd.env[0].value, "DEBIAN_FRONTEND=noninteractive");
 }
 
@@ -59,9 +65,12 @@ fn env_prefix_pipes_subshells_and_or() {
 fn heredoc_bodies_are_the_script() {
     let text = "FROM a\nRUN <<EOF\napt-get update\napt-get install -y curl\nEOF\n";
     let c = commands(text);
-    assert_eq!(c.iter().map(|c| c.0.as_str()).collect::<Vec<_>>(), ["apt-get", "apt-get"]);
+    assert_eq!(
+        c.iter().map(|c| c.0.as_str()).collect::<Vec<_>>(),
+        ["apt-get", "apt-get"]
+    );
     let df = parse(text);
-    let cmd = &df.instructions[1].script.as_ref().expect("script").commands[1];
+    let cmd = &df.instructions[1].script().expect("script").commands[1];
     assert_eq!(cmd.args[2].range.slice(text), "curl");
     // `RUN cat <<EOF > /f` writes a file: the body is data, `cat` is the command.
     let c = commands("FROM a\nRUN cat <<EOF > /etc/x\nnot a command\nEOF\n");

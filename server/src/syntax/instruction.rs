@@ -3,8 +3,8 @@
 
 use super::words::{self, Json, RawFlag};
 use crate::model::{
-    Arguments, Flag, Heredoc, Instruction, InstructionKind, ShellForm, SourceMap, Spanned, SyntaxError,
-    SyntaxErrorKind,
+    Arguments, Flag, Heredoc, Instruction, InstructionKind, ShellForm, SourceMap, Spanned,
+    SyntaxError, SyntaxErrorKind,
 };
 use crate::text::TextRange;
 
@@ -63,7 +63,12 @@ pub(crate) fn heredoc_markers(line: &str) -> Vec<Marker> {
         kind = InstructionKind::from_keyword(inner.keyword.slice(line));
         args = inner.args;
     }
-    if !kind.can_have_heredoc() || matches!(words::parse_json(line, args.start, args.end), Json::Strings(_)) {
+    if !kind.can_have_heredoc()
+        || matches!(
+            words::parse_json(line, args.start, args.end),
+            Json::Strings(_)
+        )
+    {
         return Vec::new();
     }
     let Some(raw_words) = words::shell_words_raw(line) else {
@@ -133,7 +138,10 @@ impl Builder<'_> {
                     None => (f.word[2..].to_owned(), None),
                 };
                 let raw = f.range.slice(line);
-                let name_range = TextRange::new(f.range.start + 2, f.range.start + 2 + name.len().min(raw.len() - 2));
+                let name_range = TextRange::new(
+                    f.range.start + 2,
+                    f.range.start + 2 + name.len().min(raw.len() - 2),
+                );
                 let value = value.map(|v| {
                     let eq = raw.find('=').map_or(f.range.end, |i| f.range.start + i + 1);
                     Spanned::new(v, src(TextRange::new(eq, f.range.end)))
@@ -150,19 +158,31 @@ impl Builder<'_> {
         let args = match kind {
             InstructionKind::Onbuild => {
                 if !args_range.is_empty() {
-                    let inner = self.instruction(line, map, args_range.start, args_range.end, heredocs.clone());
+                    let inner = self.instruction(
+                        line,
+                        map,
+                        args_range.start,
+                        args_range.end,
+                        heredocs.clone(),
+                    );
                     onbuild = Some(Box::new(inner));
                 }
                 self.shell_form(line, map, args_range, vec![])
             }
-            InstructionKind::Add | InstructionKind::Copy | InstructionKind::Volume => {
-                self.maybe_json(line, map, args_range, |s, r| words::split_ws(s, r.start, r.end))
-            }
-            InstructionKind::Run | InstructionKind::Cmd | InstructionKind::Entrypoint | InstructionKind::Shell => {
+            InstructionKind::Add | InstructionKind::Copy | InstructionKind::Volume => self
+                .maybe_json(line, map, args_range, |s, r| {
+                    words::split_ws(s, r.start, r.end)
+                }),
+            InstructionKind::Run
+            | InstructionKind::Cmd
+            | InstructionKind::Entrypoint
+            | InstructionKind::Shell => {
                 if args_range.is_empty() {
                     Arguments::None
                 } else {
-                    self.maybe_json(line, map, args_range, |s, r| vec![(r.slice(s).to_owned(), r)])
+                    self.maybe_json(line, map, args_range, |s, r| {
+                        vec![(r.slice(s).to_owned(), r)]
+                    })
                 }
             }
             InstructionKind::Healthcheck => self.healthcheck(line, map, args_range),
@@ -205,7 +225,7 @@ impl Builder<'_> {
             heredocs,
             onbuild,
             stage: None,
-            script: None,
+            script: std::sync::OnceLock::new(),
         }
     }
 
@@ -222,7 +242,10 @@ impl Builder<'_> {
         Arguments::Shell(ShellForm {
             text: range.slice(line).to_owned(),
             range: map.range(range),
-            words: words.into_iter().map(|(v, r)| Spanned::new(v, map.range(r))).collect(),
+            words: words
+                .into_iter()
+                .map(|(v, r)| Spanned::new(v, map.range(r)))
+                .collect(),
             map: sub_map(map, range),
         })
     }
@@ -239,23 +262,32 @@ impl Builder<'_> {
             return Arguments::None;
         }
         match words::parse_json(line, range.start, range.end) {
-            Json::Strings(items) => {
-                Arguments::Exec(items.into_iter().map(|(v, r)| Spanned::new(v, map.range(r))).collect())
-            }
+            Json::Strings(items) => Arguments::Exec(
+                items
+                    .into_iter()
+                    .map(|(v, r)| Spanned::new(v, map.range(r)))
+                    .collect(),
+            ),
             Json::NonString => {
                 self.errors.push(SyntaxError {
                     kind: SyntaxErrorKind::NonStringJson,
                     range: map.range(range),
-                    message: "when using JSON array syntax, arrays must contain strings only".into(),
+                    message: "when using JSON array syntax, arrays must contain strings only"
+                        .into(),
                 });
                 self.shell_form(line, map, range, shell_words(line, range))
             }
-            Json::NotJson { looks_like_json, error } => {
+            Json::NotJson {
+                looks_like_json,
+                error,
+            } => {
                 if looks_like_json {
                     self.errors.push(SyntaxError {
                         kind: SyntaxErrorKind::InvalidJson,
                         range: map.range(range),
-                        message: format!("not valid JSON ({error}); the arguments are read as shell form"),
+                        message: format!(
+                            "not valid JSON ({error}); the arguments are read as shell form"
+                        ),
                     });
                 }
                 self.shell_form(line, map, range, shell_words(line, range))
@@ -293,7 +325,9 @@ impl Builder<'_> {
                 sf.map = sub_map(map, range);
                 Arguments::Shell(sf)
             }
-            Arguments::None => self.shell_form(line, map, range, vec![(typ.slice(line).to_owned(), typ)]),
+            Arguments::None => {
+                self.shell_form(line, map, range, vec![(typ.slice(line).to_owned(), typ)])
+            }
         }
     }
 
@@ -314,7 +348,10 @@ impl Builder<'_> {
                     self.errors.push(SyntaxError {
                         kind: SyntaxErrorKind::InvalidEnvPair,
                         range: map.range(*r),
-                        message: format!("`{word}` has no `=`: {} takes `name=value` pairs", kind.as_str()),
+                        message: format!(
+                            "`{word}` has no `=`: {} takes `name=value` pairs",
+                            kind.as_str()
+                        ),
                     });
                 }
             }
@@ -322,7 +359,13 @@ impl Builder<'_> {
             self.errors.push(SyntaxError {
                 kind: SyntaxErrorKind::MissingArguments,
                 range: map.range(range),
-                message: format!("{} `{}` has no value: write `{}={}`", kind.as_str(), first.0, first.0, "<value>"),
+                message: format!(
+                    "{} `{}` has no value: write `{}={}`",
+                    kind.as_str(),
+                    first.0,
+                    first.0,
+                    "<value>"
+                ),
             });
         }
     }

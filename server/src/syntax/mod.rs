@@ -9,7 +9,8 @@ pub mod tree;
 mod words;
 
 use crate::model::{
-    Arguments, Dockerfile, Heredoc, Instruction, InstructionKind, Spanned, Stage, SyntaxError, SyntaxErrorKind,
+    Arguments, Dockerfile, Heredoc, Instruction, InstructionKind, Spanned, Stage, SyntaxError,
+    SyntaxErrorKind,
 };
 use crate::text::{LineIndex, TextRange};
 
@@ -33,7 +34,10 @@ pub fn parse(text: &str) -> Dockerfile {
                 builder.errors.push(SyntaxError {
                     kind: SyntaxErrorKind::UnterminatedHeredoc,
                     range: marker_range,
-                    message: format!("heredoc `{}` is never terminated: no line `{}` follows", marker.name, marker.name),
+                    message: format!(
+                        "heredoc `{}` is never terminated: no line `{}` follows",
+                        marker.name, marker.name
+                    ),
                 });
             }
             heredocs.push(Heredoc {
@@ -54,7 +58,11 @@ pub fn parse(text: &str) -> Dockerfile {
         if let Some(end) = end {
             ins.range.end = ins.range.end.max(end);
         }
-        set_lines(&mut ins, raw.first_line as u32 + 1, raw.last_line as u32 + 1);
+        set_lines(
+            &mut ins,
+            raw.first_line as u32 + 1,
+            raw.last_line as u32 + 1,
+        );
         instructions.push(ins);
     }
     let _ = builder;
@@ -66,7 +74,6 @@ pub fn parse(text: &str) -> Dockerfile {
         });
     }
     let stages = stages(&mut instructions);
-    crate::shell::attach_scripts(text, &mut instructions);
     Dockerfile {
         directives: scan.directives,
         escape: scan.escape,
@@ -98,10 +105,9 @@ fn stages(instructions: &mut [Instruction]) -> Vec<Stage> {
             }
             let words = ins.words();
             let base = words.first().cloned();
-            let name = (words.len() >= 3 && words[1].value.eq_ignore_ascii_case("as")).then(|| words[2].clone());
-            let platform = ins
-                .flag("platform")
-                .and_then(|f| f.value.clone());
+            let name = (words.len() >= 3 && words[1].value.eq_ignore_ascii_case("as"))
+                .then(|| words[2].clone());
+            let platform = ins.flag("platform").and_then(|f| f.value.clone());
             stages.push(Stage {
                 index: stages.len(),
                 from: i,

@@ -102,7 +102,13 @@ impl Directives {
         let name_len = body
             .bytes()
             .enumerate()
-            .take_while(|&(i, b)| if i == 0 { b.is_ascii_alphabetic() } else { b.is_ascii_alphanumeric() })
+            .take_while(|&(i, b)| {
+                if i == 0 {
+                    b.is_ascii_alphabetic()
+                } else {
+                    b.is_ascii_alphanumeric()
+                }
+            })
             .count();
         let rest = &body[name_len..];
         let after_ws = rest.trim_start();
@@ -138,7 +144,9 @@ impl Directives {
                 _ => errors.push(SyntaxError {
                     kind: SyntaxErrorKind::InvalidDirective,
                     range: value_range,
-                    message: format!("invalid escape character `{value}`: it must be `\\` or a backtick"),
+                    message: format!(
+                        "invalid escape character `{value}`: it must be `\\` or a backtick"
+                    ),
                 }),
             }
         }
@@ -234,12 +242,16 @@ pub(crate) fn scan(text: &str, lines: &[Line]) -> Scan {
             let raw = range.slice(text);
             if is_comment(raw) {
                 let lead = raw.len() - raw.trim_start_matches(is_space).len();
-                out.comments
-                    .push(comment(text, TextRange::new(l.start + lead, l.content_end), true));
+                out.comments.push(comment(
+                    text,
+                    TextRange::new(l.start + lead, l.content_end),
+                    true,
+                ));
                 continue;
             }
             if raw.trim_start_matches(is_space).is_empty() {
-                out.empty_continuation_lines.push(TextRange::new(l.start, l.content_end));
+                out.empty_continuation_lines
+                    .push(TextRange::new(l.start, l.content_end));
                 continue;
             }
             match continuation(raw, dirs.escape) {
@@ -301,7 +313,13 @@ pub(crate) struct HeredocBody {
 
 /// Read one heredoc body starting at line `from`, ending at a line equal to `name` (after
 /// stripping leading tabs when `chomp`).
-pub(crate) fn read_heredoc(text: &str, lines: &[Line], from: usize, name: &str, chomp: bool) -> HeredocBody {
+pub(crate) fn read_heredoc(
+    text: &str,
+    lines: &[Line],
+    from: usize,
+    name: &str,
+    chomp: bool,
+) -> HeredocBody {
     let body_start = lines.get(from).map_or(text.len(), |l| l.start);
     let mut content = String::new();
     let mut i = from;

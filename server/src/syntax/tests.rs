@@ -18,14 +18,24 @@ fn s(k: &str, a: u32, b: u32) -> (String, u32, u32) {
 
 #[test]
 fn continuation_with_comments_and_blank_lines() {
-    let text = "FROM alpine\nRUN apk add \\\n  # a comment inside\n\n  curl \\\n    git\nCMD [\"sh\"]\n";
-    assert_eq!(summary(text), [s("FROM", 1, 1), s("RUN", 2, 6), s("CMD", 7, 7)]);
+    let text =
+        "FROM alpine\nRUN apk add \\\n  # a comment inside\n\n  curl \\\n    git\nCMD [\"sh\"]\n";
+    assert_eq!(
+        summary(text),
+        [s("FROM", 1, 1), s("RUN", 2, 6), s("CMD", 7, 7)]
+    );
     let df = parse(text);
     let run = &df.instructions[1];
-    let Arguments::Shell(sh) = &run.args else { panic!("shell form") };
+    let Arguments::Shell(sh) = &run.args else {
+        panic!("shell form")
+    };
     assert_eq!(sh.text, "apk add   curl     git");
     assert_eq!(df.empty_continuation_lines.len(), 1);
-    assert!(df.comments.iter().any(|c| c.inside_instruction && c.text == "a comment inside"));
+    assert!(
+        df.comments
+            .iter()
+            .any(|c| c.inside_instruction && c.text == "a comment inside")
+    );
     // Ranges of words map back to the source across the continuation.
 }
 
@@ -34,7 +44,10 @@ fn escape_directive_backtick() {
     let text = "# escape=`\nFROM mcr.microsoft.com/windows\nRUN dir `\n  C:\\\\\nCOPY a\\ b c\\\n";
     let df = parse(text);
     assert_eq!(df.escape, '`');
-    assert_eq!(summary(text), [s("FROM", 2, 2), s("RUN", 3, 4), s("COPY", 5, 5)]);
+    assert_eq!(
+        summary(text),
+        [s("FROM", 2, 2), s("RUN", 3, 4), s("COPY", 5, 5)]
+    );
     assert_eq!(df.directives[0].name, "escape");
 }
 
@@ -42,7 +55,13 @@ fn escape_directive_backtick() {
 fn directives_stop_at_first_other_line() {
     let text = "# syntax=docker/dockerfile:1\n# check=skip=JSONArgsRecommended\n\n# escape=`\nFROM a\nRUN x \\\ny\n";
     let df = parse(text);
-    assert_eq!(df.directives.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(), ["syntax", "check"]);
+    assert_eq!(
+        df.directives
+            .iter()
+            .map(|d| d.name.as_str())
+            .collect::<Vec<_>>(),
+        ["syntax", "check"]
+    );
     assert_eq!(df.escape, '\\');
     assert_eq!(summary(text), [s("FROM", 5, 5), s("RUN", 6, 7)]);
 }
@@ -50,7 +69,10 @@ fn directives_stop_at_first_other_line() {
 #[test]
 fn escaped_escape_is_not_a_continuation() {
     let text = "FROM a\nRUN echo foo\\\\\nRUN echo bar\n";
-    assert_eq!(summary(text), [s("FROM", 1, 1), s("RUN", 2, 2), s("RUN", 3, 3)]);
+    assert_eq!(
+        summary(text),
+        [s("FROM", 1, 1), s("RUN", 2, 2), s("RUN", 3, 3)]
+    );
     let text = "FROM a\nRUN echo \\  \n\\\n  bar\n";
     assert_eq!(summary(text), [s("FROM", 1, 1), s("RUN", 2, 4)]);
 }
@@ -59,9 +81,20 @@ fn escaped_escape_is_not_a_continuation() {
 fn heredocs() {
     let text = "FROM a\nRUN <<EOF bash\nset -e\necho hi\nEOF\nCOPY <<-\"CONF\" /etc/x.conf\n\tkey=1\n\tCONF\nRUN echo done\n";
     let df = parse(text);
-    assert_eq!(summary(text), [s("FROM", 1, 1), s("RUN", 2, 5), s("COPY", 6, 8), s("RUN", 9, 9)]);
+    assert_eq!(
+        summary(text),
+        [
+            s("FROM", 1, 1),
+            s("RUN", 2, 5),
+            s("COPY", 6, 8),
+            s("RUN", 9, 9)
+        ]
+    );
     let h = &df.instructions[1].heredocs[0];
-    assert_eq!((h.name.as_str(), h.content.as_str(), h.expand), ("EOF", "set -e\necho hi\n", true));
+    assert_eq!(
+        (h.name.as_str(), h.content.as_str(), h.expand),
+        ("EOF", "set -e\necho hi\n", true)
+    );
     let h = &df.instructions[2].heredocs[0];
     assert_eq!((h.name.as_str(), h.chomp, h.expand), ("CONF", true, false));
     assert_eq!(h.marker.slice(text), "<<-\"CONF\"");
@@ -70,13 +103,28 @@ fn heredocs() {
 #[test]
 fn several_heredocs_and_no_heredoc_cases() {
     let text = "FROM a\nRUN cat <<A <<B\na\nA\nb\nB\nRUN echo \"<<NOT\" x<<NOT2\nCMD cat <<X\n";
-    assert_eq!(summary(text), [s("FROM", 1, 1), s("RUN", 2, 6), s("RUN", 7, 7), s("CMD", 8, 8)]);
+    assert_eq!(
+        summary(text),
+        [
+            s("FROM", 1, 1),
+            s("RUN", 2, 6),
+            s("RUN", 7, 7),
+            s("CMD", 8, 8)
+        ]
+    );
     let df = parse(text);
     assert_eq!(df.instructions[1].heredocs.len(), 2);
     assert!(df.instructions[2].heredocs.is_empty());
-    assert!(df.instructions[3].heredocs.is_empty(), "CMD cannot carry heredocs");
+    assert!(
+        df.instructions[3].heredocs.is_empty(),
+        "CMD cannot carry heredocs"
+    );
     // JSON form RUN does not either.
-    assert!(parse("FROM a\nRUN [\"cat\", \"<<EOF\"]\nRUN b\n").instructions[1].heredocs.is_empty());
+    assert!(
+        parse("FROM a\nRUN [\"cat\", \"<<EOF\"]\nRUN b\n").instructions[1]
+            .heredocs
+            .is_empty()
+    );
 }
 
 #[test]
@@ -84,7 +132,11 @@ fn unterminated_heredoc() {
     let df = parse("FROM a\nRUN <<EOF\necho\n");
     assert_eq!(df.instructions.len(), 2);
     assert_eq!(df.instructions[1].end_line, 3);
-    assert!(df.errors.iter().any(|e| e.kind == SyntaxErrorKind::UnterminatedHeredoc));
+    assert!(
+        df.errors
+            .iter()
+            .any(|e| e.kind == SyntaxErrorKind::UnterminatedHeredoc)
+    );
 }
 
 #[test]
@@ -92,16 +144,30 @@ fn flags_and_exec_form() {
     let text = "FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nCOPY --from=build --chmod=755 --link /out /bin/app\nRUN --mount=type=cache,target=/root/.cache go build ./...\nENTRYPOINT [\"/bin/app\", \"--flag\"]\n";
     let df = parse(text);
     let from = &df.instructions[0];
-    assert_eq!(from.flag("platform").and_then(|f| f.value_str()), Some("$BUILDPLATFORM"));
-    assert_eq!(df.stages[0].name.as_ref().map(|n| n.value.as_str()), Some("build"));
-    assert_eq!(df.stages[0].base.as_ref().map(|n| n.value.as_str()), Some("golang:1.22"));
+    assert_eq!(
+        from.flag("platform").and_then(|f| f.value_str()),
+        Some("$BUILDPLATFORM")
+    );
+    assert_eq!(
+        df.stages[0].name.as_ref().map(|n| n.value.as_str()),
+        Some("build")
+    );
+    assert_eq!(
+        df.stages[0].base.as_ref().map(|n| n.value.as_str()),
+        Some("golang:1.22")
+    );
     let copy = &df.instructions[1];
     assert_eq!(copy.flags.len(), 3);
     assert!(copy.flag("link").is_some_and(|f| f.value.is_none()));
     assert_eq!(copy.flags[1].range.slice(text), "--chmod=755");
     assert_eq!(copy.flags[1].name.range.slice(text), "chmod");
-    assert_eq!(copy.flags[1].value.as_ref().map(|v| v.range.slice(text)), Some("755"));
-    let Arguments::Exec(items) = &df.instructions[3].args else { panic!("exec form") };
+    assert_eq!(
+        copy.flags[1].value.as_ref().map(|v| v.range.slice(text)),
+        Some("755")
+    );
+    let Arguments::Exec(items) = &df.instructions[3].args else {
+        panic!("exec form")
+    };
     assert_eq!(items[1].value, "--flag");
     assert_eq!(items[1].range.slice(text), "\"--flag\"");
 }
@@ -111,7 +177,10 @@ fn invalid_json_falls_back_to_shell_and_non_string_is_an_error() {
     let df = parse("FROM a\nCMD [\"a\", 'b']\nCMD [1]\n");
     assert!(matches!(df.instructions[1].args, Arguments::Shell(_)));
     let kinds: Vec<_> = df.errors.iter().map(|e| e.kind).collect();
-    assert_eq!(kinds, [SyntaxErrorKind::InvalidJson, SyntaxErrorKind::NonStringJson]);
+    assert_eq!(
+        kinds,
+        [SyntaxErrorKind::InvalidJson, SyntaxErrorKind::NonStringJson]
+    );
 }
 
 #[test]
@@ -120,15 +189,25 @@ fn env_forms() {
     assert_eq!(df.instructions[1].words().len(), 2);
     assert_eq!(df.instructions[1].words()[1].value, "B=\"two words\"");
     assert_eq!(df.instructions[2].words()[0].value, "LEGACY");
-    assert!(df.errors.iter().any(|e| e.kind == SyntaxErrorKind::MissingArguments));
+    assert!(
+        df.errors
+            .iter()
+            .any(|e| e.kind == SyntaxErrorKind::MissingArguments)
+    );
 }
 
 #[test]
 fn onbuild_and_unknown_and_case() {
     let df = parse("from a\nonbuild run echo hi\nWRONG thing\n");
     assert_eq!(df.instructions[0].kind, InstructionKind::From);
-    let inner = df.instructions[1].onbuild.as_deref().expect("onbuild inner");
-    assert_eq!((inner.kind, inner.keyword.value.as_str()), (InstructionKind::Run, "run"));
+    let inner = df.instructions[1]
+        .onbuild
+        .as_deref()
+        .expect("onbuild inner");
+    assert_eq!(
+        (inner.kind, inner.keyword.value.as_str()),
+        (InstructionKind::Run, "run")
+    );
     assert_eq!(df.instructions[2].kind, InstructionKind::Unknown);
 }
 
@@ -150,12 +229,23 @@ fn empty_and_comment_only_files() {
     for text in ["", "# just a comment\n", "\n\n  \n"] {
         let df = parse(text);
         assert!(df.instructions.is_empty());
-        assert!(df.errors.iter().any(|e| e.kind == SyntaxErrorKind::NoInstructions), "{text:?}");
+        assert!(
+            df.errors
+                .iter()
+                .any(|e| e.kind == SyntaxErrorKind::NoInstructions),
+            "{text:?}"
+        );
     }
 }
 
 #[test]
 fn trailing_continuation_at_end_of_file() {
-    assert_eq!(summary("FROM a\nRUN echo \\"), [s("FROM", 1, 1), s("RUN", 2, 2)]);
-    assert_eq!(summary("FROM a\nRUN echo \\\n"), [s("FROM", 1, 1), s("RUN", 2, 2)]);
+    assert_eq!(
+        summary("FROM a\nRUN echo \\"),
+        [s("FROM", 1, 1), s("RUN", 2, 2)]
+    );
+    assert_eq!(
+        summary("FROM a\nRUN echo \\\n"),
+        [s("FROM", 1, 1), s("RUN", 2, 2)]
+    );
 }

@@ -67,20 +67,32 @@ pub fn crosscheck(df: &Dockerfile, tree: &Tree) -> Agreement {
     };
     for ins in &df.instructions {
         let start = ins.keyword.range.start;
-        let node = nodes.iter().find(|n| n.start_byte() <= start && start < n.end_byte().max(n.start_byte() + 1));
+        let node = nodes
+            .iter()
+            .find(|n| n.start_byte() <= start && start < n.end_byte().max(n.start_byte() + 1));
         let detail = match node {
             None => Some("no tree node".to_owned()),
-            Some(n) if n.start_byte() != start => Some(format!("node `{}` starts elsewhere", n.kind())),
-            Some(n) if n.is_error() || n.has_error() => Some(format!("error inside `{}`", n.kind())),
+            Some(n) if n.start_byte() != start => {
+                Some(format!("node `{}` starts elsewhere", n.kind()))
+            }
+            Some(n) if n.is_error() || n.has_error() => {
+                Some(format!("error inside `{}`", n.kind()))
+            }
             Some(n) => {
-                let last_row = if n.end_position().column == 0 && n.end_position().row > n.start_position().row {
+                let last_row = if n.end_position().column == 0
+                    && n.end_position().row > n.start_position().row
+                {
                     n.end_position().row
                 } else {
                     n.end_position().row + 1
                 };
                 let want = format!("{}_instruction", ins.kind.as_str().to_ascii_lowercase());
                 if last_row as u32 != ins.end_line {
-                    Some(format!("node `{}` ends on line {last_row}, BuildKit on {}", n.kind(), ins.end_line))
+                    Some(format!(
+                        "node `{}` ends on line {last_row}, BuildKit on {}",
+                        n.kind(),
+                        ins.end_line
+                    ))
                 } else if n.kind() != want && ins.kind != crate::model::InstructionKind::Unknown {
                     Some(format!("node `{}` for {}", n.kind(), ins.kind.as_str()))
                 } else {

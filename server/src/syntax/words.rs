@@ -126,7 +126,10 @@ pub(crate) fn parse_words(s: &str, from: usize, to: usize, escape: char) -> Vec<
 /// Result of reading arguments as a JSON array.
 pub(crate) enum Json {
     /// Not JSON (or not an array): the arguments are shell form.
-    NotJson { looks_like_json: bool, error: String },
+    NotJson {
+        looks_like_json: bool,
+        error: String,
+    },
     /// Valid JSON array with a non-string item: BuildKit rejects the file.
     NonString,
     Strings(Vec<Word>),
@@ -382,15 +385,30 @@ mod tests {
             _ => panic!("expected strings"),
         }
         assert!(matches!(parse_json("[1, 2]", 0, 6), Json::NonString));
-        assert!(matches!(parse_json("[\"a\"] x", 0, 7), Json::NotJson { looks_like_json: true, .. }));
-        assert!(matches!(parse_json("echo", 0, 4), Json::NotJson { looks_like_json: false, .. }));
+        assert!(matches!(
+            parse_json("[\"a\"] x", 0, 7),
+            Json::NotJson {
+                looks_like_json: true,
+                ..
+            }
+        ));
+        assert!(matches!(
+            parse_json("echo", 0, 4),
+            Json::NotJson {
+                looks_like_json: false,
+                ..
+            }
+        ));
     }
 
     #[test]
     fn flags() {
         let s = "--from=build --chown=\"a b\" --link src dst";
         let (f, rest) = extract_flags(s, 0, s.len());
-        assert_eq!(f.iter().map(|f| f.word.as_str()).collect::<Vec<_>>(), ["--from=build", "--chown=a b", "--link"]);
+        assert_eq!(
+            f.iter().map(|f| f.word.as_str()).collect::<Vec<_>>(),
+            ["--from=build", "--chown=a b", "--link"]
+        );
         assert_eq!(&s[rest..], "src dst");
         let s = "-- --not-a-flag";
         let (f, rest) = extract_flags(s, 0, s.len());
