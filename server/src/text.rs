@@ -138,7 +138,12 @@ impl LineIndex {
     }
 
     /// 0-based LSP position of a byte offset, columns counted in `encoding` units.
-    pub fn lsp_position(&self, offset: usize, text: &str, encoding: PositionEncoding) -> LspPosition {
+    pub fn lsp_position(
+        &self,
+        offset: usize,
+        text: &str,
+        encoding: PositionEncoding,
+    ) -> LspPosition {
         let line = self.line_of(offset);
         let start = self.starts[line];
         let offset = clamp_to_char_boundary(text, offset.min(self.len));
@@ -216,7 +221,7 @@ mod tests {
         let idx = LineIndex::new(text);
         assert_eq!(idx.line_text(0, text), "FROM a");
         assert_eq!(idx.line_text(1, text), "RUN b");
-        let run = text.find("RUN").unwrap();
+        let run = text.find("RUN").expect("RUN");
         assert_eq!(idx.line_col(run + 4, text), LineCol { line: 2, column: 5 });
         // The \r is the line break: the end of line 1 is column 7 in both files.
         assert_eq!(idx.line_col(6, text), LineCol { line: 1, column: 7 });
@@ -227,12 +232,25 @@ mod tests {
         // 'é' is 2 bytes / 1 UTF-16 unit, '𝄞' is 4 bytes / 2 UTF-16 units.
         let text = "LABEL a=\"é𝄞x\"\n";
         let idx = LineIndex::new(text);
-        let x = text.find('x').unwrap();
-        assert_eq!(idx.lsp_position(x, text, PositionEncoding::Utf8).character, 15);
-        assert_eq!(idx.lsp_position(x, text, PositionEncoding::Utf16).character, 12);
-        assert_eq!(idx.lsp_position(x, text, PositionEncoding::Utf32).character, 11);
+        let x = text.find('x').expect("x");
+        assert_eq!(
+            idx.lsp_position(x, text, PositionEncoding::Utf8).character,
+            15
+        );
+        assert_eq!(
+            idx.lsp_position(x, text, PositionEncoding::Utf16).character,
+            12
+        );
+        assert_eq!(
+            idx.lsp_position(x, text, PositionEncoding::Utf32).character,
+            11
+        );
         assert_eq!(idx.line_col(x, text).column, 12);
-        for enc in [PositionEncoding::Utf8, PositionEncoding::Utf16, PositionEncoding::Utf32] {
+        for enc in [
+            PositionEncoding::Utf8,
+            PositionEncoding::Utf16,
+            PositionEncoding::Utf32,
+        ] {
             let pos = idx.lsp_position(x, text, enc);
             assert_eq!(idx.offset(pos, text, enc), x, "{enc:?}");
         }
@@ -243,10 +261,50 @@ mod tests {
         let text = "a𝄞b\nc";
         let idx = LineIndex::new(text);
         // UTF-16 column 2 is inside the surrogate pair: rounds down to the char start.
-        assert_eq!(idx.offset(LspPosition { line: 0, character: 2 }, text, PositionEncoding::Utf16), 1);
-        assert_eq!(idx.offset(LspPosition { line: 0, character: 99 }, text, PositionEncoding::Utf16), 6);
-        assert_eq!(idx.offset(LspPosition { line: 9, character: 0 }, text, PositionEncoding::Utf16), text.len());
-        assert_eq!(idx.offset(LspPosition { line: 0, character: 3 }, text, PositionEncoding::Utf8), 1);
+        assert_eq!(
+            idx.offset(
+                LspPosition {
+                    line: 0,
+                    character: 2
+                },
+                text,
+                PositionEncoding::Utf16
+            ),
+            1
+        );
+        assert_eq!(
+            idx.offset(
+                LspPosition {
+                    line: 0,
+                    character: 99
+                },
+                text,
+                PositionEncoding::Utf16
+            ),
+            6
+        );
+        assert_eq!(
+            idx.offset(
+                LspPosition {
+                    line: 9,
+                    character: 0
+                },
+                text,
+                PositionEncoding::Utf16
+            ),
+            text.len()
+        );
+        assert_eq!(
+            idx.offset(
+                LspPosition {
+                    line: 0,
+                    character: 3
+                },
+                text,
+                PositionEncoding::Utf8
+            ),
+            1
+        );
     }
 
     #[test]

@@ -159,19 +159,17 @@ impl Walker<'_> {
                         "&" => Operator::Background,
                         _ => Operator::Seq,
                     };
-                    if let Some(last) = self.out.last_mut() {
-                        if last.next.is_none() {
-                            last.next = Some(op);
-                        }
+                    if let Some(last) = self.out.last_mut()
+                        && last.next.is_none()
+                    {
+                        last.next = Some(op);
                     }
                 }
                 "subshell"
                 | "command_substitution"
                 | "function_definition"
-                | "process_substitution" => {
-                    self.walk(child, depth + 1);
-                }
-                "if_statement"
+                | "process_substitution"
+                | "if_statement"
                 | "while_statement"
                 | "for_statement"
                 | "c_style_for_statement"

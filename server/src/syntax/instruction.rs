@@ -108,7 +108,6 @@ fn parse_marker(word: &str) -> Option<Marker> {
 
 /// Builds instructions from logical lines; collects syntax errors.
 pub(crate) struct Builder<'a> {
-    pub text: &'a str,
     pub escape: char,
     pub errors: &'a mut Vec<SyntaxError>,
 }
@@ -167,7 +166,7 @@ impl Builder<'_> {
                     );
                     onbuild = Some(Box::new(inner));
                 }
-                self.shell_form(line, map, args_range, vec![])
+                Self::shell_form(line, map, args_range, vec![])
             }
             InstructionKind::Add | InstructionKind::Copy | InstructionKind::Volume => self
                 .maybe_json(line, map, args_range, |s, r| {
@@ -189,15 +188,15 @@ impl Builder<'_> {
             InstructionKind::Env | InstructionKind::Label => {
                 let w = words::parse_words(line, args_range.start, args_range.end, self.escape);
                 self.check_name_values(kind, line, map, args_range, &w);
-                self.shell_form(line, map, args_range, w)
+                Self::shell_form(line, map, args_range, w)
             }
             InstructionKind::Arg => {
                 let w = words::parse_words(line, args_range.start, args_range.end, self.escape);
-                self.shell_form(line, map, args_range, w)
+                Self::shell_form(line, map, args_range, w)
             }
             InstructionKind::From | InstructionKind::Expose => {
                 let w = words::split_ws(line, args_range.start, args_range.end);
-                self.shell_form(line, map, args_range, w)
+                Self::shell_form(line, map, args_range, w)
             }
             InstructionKind::Maintainer
             | InstructionKind::Stopsignal
@@ -208,9 +207,9 @@ impl Builder<'_> {
                 } else {
                     vec![(args_range.slice(line).to_owned(), args_range)]
                 };
-                self.shell_form(line, map, args_range, w)
+                Self::shell_form(line, map, args_range, w)
             }
-            InstructionKind::Unknown => self.shell_form(line, map, args_range, vec![]),
+            InstructionKind::Unknown => Self::shell_form(line, map, args_range, vec![]),
         };
         let keyword_range = src(split.keyword);
         let heredocs = if onbuild.is_some() { vec![] } else { heredocs };
@@ -230,7 +229,6 @@ impl Builder<'_> {
     }
 
     fn shell_form(
-        &self,
         line: &str,
         map: &SourceMap,
         range: TextRange,
@@ -275,7 +273,7 @@ impl Builder<'_> {
                     message: "when using JSON array syntax, arrays must contain strings only"
                         .into(),
                 });
-                self.shell_form(line, map, range, shell_words(line, range))
+                Self::shell_form(line, map, range, shell_words(line, range))
             }
             Json::NotJson {
                 looks_like_json,
@@ -290,7 +288,7 @@ impl Builder<'_> {
                         ),
                     });
                 }
-                self.shell_form(line, map, range, shell_words(line, range))
+                Self::shell_form(line, map, range, shell_words(line, range))
             }
         }
     }
@@ -320,13 +318,13 @@ impl Builder<'_> {
             }
             Arguments::Shell(mut sf) => {
                 sf.words.insert(0, typ_word);
-                sf.text = range.slice(line).to_owned();
+                range.slice(line).clone_into(&mut sf.text);
                 sf.range = map.range(range);
                 sf.map = sub_map(map, range);
                 Arguments::Shell(sf)
             }
             Arguments::None => {
-                self.shell_form(line, map, range, vec![(typ.slice(line).to_owned(), typ)])
+                Self::shell_form(line, map, range, vec![(typ.slice(line).to_owned(), typ)])
             }
         }
     }

@@ -22,7 +22,6 @@ pub fn parse(text: &str) -> Dockerfile {
     let mut errors = std::mem::take(&mut scan.errors);
     let mut instructions = Vec::with_capacity(scan.instructions.len());
     let mut builder = instruction::Builder {
-        text,
         escape: scan.escape,
         errors: &mut errors,
     };

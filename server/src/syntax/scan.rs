@@ -56,8 +56,6 @@ pub(crate) struct RawInstruction {
     /// 0-based index of the first and last physical line (heredoc bodies included).
     pub first_line: usize,
     pub last_line: usize,
-    /// Index of the last physical line of the instruction text itself (before heredocs).
-    pub text_last_line: usize,
     /// Heredoc markers in the line and the bodies read for them, in order.
     pub heredocs: Vec<(Marker, HeredocBody)>,
 }
@@ -220,16 +218,9 @@ pub(crate) fn scan(text: &str, lines: &[Line]) -> Scan {
         let mut map = SourceMap::default();
         let first = i;
         let piece = content.slice(text);
-        let mut ended = match continuation(piece, dirs.escape) {
-            Some(cut) => {
-                push_piece(&mut logical, &mut map, text, content.start, cut);
-                false
-            }
-            None => {
-                push_piece(&mut logical, &mut map, text, content.start, piece.len());
-                true
-            }
-        };
+        let cut = continuation(piece, dirs.escape);
+        push_piece(&mut logical, &mut map, text, content.start, cut.unwrap_or(piece.len()));
+        let mut ended = cut.is_none();
         if ended && logical.is_empty() {
             i += 1;
             continue;
@@ -254,15 +245,10 @@ pub(crate) fn scan(text: &str, lines: &[Line]) -> Scan {
                     .push(TextRange::new(l.start, l.content_end));
                 continue;
             }
-            match continuation(raw, dirs.escape) {
-                Some(cut) => push_piece(&mut logical, &mut map, text, l.start, cut),
-                None => {
-                    push_piece(&mut logical, &mut map, text, l.start, raw.len());
-                    ended = true;
-                }
-            }
+            let cut = continuation(raw, dirs.escape);
+            push_piece(&mut logical, &mut map, text, l.start, cut.unwrap_or(raw.len()));
+            ended = cut.is_none();
         }
-        let text_last_line = i;
         let mut heredocs = Vec::new();
         for marker in heredoc_markers(&logical) {
             let body = read_heredoc(text, lines, i + 1, &marker.name, marker.chomp);
@@ -278,7 +264,6 @@ pub(crate) fn scan(text: &str, lines: &[Line]) -> Scan {
             map,
             first_line: first,
             last_line: i,
-            text_last_line,
             heredocs,
         });
         i += 1;

@@ -124,6 +124,7 @@ pub(crate) fn parse_words(s: &str, from: usize, to: usize, escape: char) -> Vec<
 }
 
 /// Result of reading arguments as a JSON array.
+#[expect(clippy::enum_variant_names, reason = "JSON is the subject: NotJson reads best")]
 pub(crate) enum Json {
     /// Not JSON (or not an array): the arguments are shell form.
     NotJson {
@@ -210,10 +211,11 @@ pub(crate) fn shell_words_raw(s: &str) -> Option<Vec<Word>> {
                         closed = true;
                         break;
                     }
-                    if ch == '"' && c == '\\' {
-                        if let Some((_, n)) = chars.next() {
-                            word.push(n);
-                        }
+                    if ch == '"'
+                        && c == '\\'
+                        && let Some((_, n)) = chars.next()
+                    {
+                        word.push(n);
                     }
                 }
                 if !closed {
@@ -418,10 +420,10 @@ mod tests {
 
     #[test]
     fn raw_shell_words() {
-        let w = shell_words_raw(r#"RUN cat <<"EOF" 'a b' c\ d"#).unwrap();
+        let w = shell_words_raw(r#"RUN cat <<"EOF" 'a b' c\ d"#).expect("closed quotes");
         assert_eq!(values(&w), ["RUN", "cat", "<<\"EOF\"", "'a b'", r"c\ d"]);
         assert!(shell_words_raw("echo 'open").is_none());
-        assert_eq!(shell_unquote_words(r#""EOF""#).unwrap(), ["EOF"]);
-        assert_eq!(shell_unquote_words("E'O'F").unwrap(), ["EOF"]);
+        assert_eq!(shell_unquote_words(r#""EOF""#).expect("word"), ["EOF"]);
+        assert_eq!(shell_unquote_words("E'O'F").expect("word"), ["EOF"]);
     }
 }
