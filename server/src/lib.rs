@@ -1,7 +1,10 @@
 //! dlint: a linter and language server for Dockerfiles that understands image layers.
 
+pub mod cli;
 pub mod diagnostic;
+pub mod layers;
 pub mod model;
+pub mod render;
 pub mod rules;
 pub mod shell;
 pub mod syntax;

@@ -5,6 +5,7 @@ pub mod analysis;
 pub mod apt;
 pub mod context;
 pub mod dockerignore;
+pub mod report;
 pub mod size;
 pub mod vars;
 

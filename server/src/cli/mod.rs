@@ -1,0 +1,174 @@
+//! The command line: arguments (clap derive), subcommand dispatch and exit statuses.
+//!
+//! `main.rs` only parses [`Cli`], calls [`run`] and turns the [`ExitStatus`] into a process
+//! exit code. Findings go to stdout; errors go to stderr as `dlint: error: ...`.
+
+mod check;
+mod parse;
+mod read;
+mod rules;
+mod walk;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::diagnostic::Severity;
+use crate::render::{Colors, OutputFormat, Style};
+
+/// A linter for Dockerfiles that understands image layers.
+#[derive(Debug, Parser)]
+#[command(name = "dlint", version, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint Dockerfiles (files, directories, or `-` for standard input).
+    Check(CheckArgs),
+    /// Print what the parser sees in a Dockerfile.
+    Parse(ParseArgs),
+    /// List every rule.
+    Rules(RulesArgs),
+    /// Show the documentation of a rule.
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or directories to check; `-` reads standard input [default: .]
+    ///
+    /// Directories are searched for `Dockerfile`, `Dockerfile.*`, `*.Dockerfile`,
+    /// `Containerfile`, `Containerfile.*` and `*.Containerfile` (any case), honouring
+    /// `.gitignore` and `.ignore` and skipping hidden entries. Files named here are checked
+    /// whatever their name.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Full)]
+    pub format: OutputFormat,
+
+    /// Exit with status 1 when a finding has at least this severity.
+    #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = Severity::Warning)]
+    pub fail_level: Severity,
+
+    /// Exit with status 0 even when there are findings (status 2 for errors stays).
+    #[arg(long)]
+    pub no_fail: bool,
+
+    /// When to colour the output; `auto` colours a terminal unless `NO_COLOR` is set.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// The file name to show for standard input (`-`).
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+
+    /// Refuse files larger than this (e.g. `16MiB`, `512K`, `2048`).
+    #[arg(long, value_name = "SIZE", default_value = "16MiB", value_parser = read::parse_size)]
+    pub max_file_size: u64,
+
+    /// Print the files that would be checked, then exit.
+    #[arg(long)]
+    pub show_files: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ParseArgs {
+    /// The Dockerfile to parse; `-` reads standard input.
+    #[arg(value_name = "PATH")]
+    pub path: PathBuf,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ViewFormat::Text)]
+    pub format: ViewFormat,
+
+    /// Refuse files larger than this (e.g. `16MiB`, `512K`, `2048`).
+    #[arg(long, value_name = "SIZE", default_value = "16MiB", value_parser = read::parse_size)]
+    pub max_file_size: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ViewFormat::Text)]
+    pub format: ViewFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A rule code (`SY001`) or name (`unknown-instruction`), any case.
+    #[arg(value_name = "CODE|NAME")]
+    pub rule: String,
+}
+
+/// `--format` of `parse` and `rules`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ViewFormat {
+    Text,
+    Json,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal and `NO_COLOR` is unset or empty.
+    Auto,
+    Always,
+    Never,
+}
+
+/// How a command ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// Nothing at or above the fail level.
+    Success,
+    /// Findings at or above the fail level.
+    Failure,
+    /// A usage error, or an input that could not be read.
+    Error,
+}
+
+impl From<ExitStatus> for ExitCode {
+    fn from(status: ExitStatus) -> Self {
+        match status {
+            ExitStatus::Success => Self::SUCCESS,
+            ExitStatus::Failure => Self::from(1),
+            ExitStatus::Error => Self::from(2),
+        }
+    }
+}
+
+/// Run a parsed command line.
+pub fn run(cli: &Cli) -> Result<ExitStatus> {
+    match &cli.command {
+        Command::Check(args) => check::check(args),
+        Command::Parse(args) => parse::parse(args),
+        Command::Rules(args) => rules::rules(args),
+        Command::Explain(args) => rules::explain(args),
+    }
+}
+
+/// Whether to colour a stream; `is_terminal` is that stream's.
+pub(crate) fn should_color(choice: ColorChoice, is_terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+/// One error line on stderr: `dlint: error: {message}`.
+pub(crate) fn report_error(colors: Colors, message: &str) {
+    eprintln!(
+        "dlint: {} {message}",
+        colors.paint(Style::Severity(Severity::Error), "error:")
+    );
+}

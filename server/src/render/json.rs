@@ -1,0 +1,188 @@
+//! `--format json`: every finding of every file as one pretty-printed JSON array.
+//!
+//! The array is ordered by file (as `dlint check` orders them), then by position, then by
+//! code. Fields always appear in this order; optional values are `null`, never missing.
+//! Lines and columns are 1-based; columns count characters (Unicode scalar values), a
+//! leading byte-order mark takes no column, and `end` is exclusive.
+//!
+//! ```json
+//! [
+//!   {
+//!     "file": "path/Dockerfile",
+//!     "code": "SY001",
+//!     "name": "unknown-instruction",
+//!     "category": "syntax",
+//!     "severity": "warning",
+//!     "message": "unknown instruction `WRONG`",
+//!     "range": {
+//!       "start": { "line": 3, "column": 1 },
+//!       "end": { "line": 3, "column": 6 }
+//!     },
+//!     "help": "Use a Dockerfile instruction",
+//!     "fix": {
+//!       "applicability": "safe",
+//!       "edits": [
+//!         {
+//!           "range": {
+//!             "start": { "line": 3, "column": 1 },
+//!             "end": { "line": 3, "column": 6 }
+//!           },
+//!           "content": "RUN"
+//!         }
+//!       ]
+//!     }
+//!   }
+//! ]
+//! ```
+//!
+//! - `file`: the path as given on the command line or found by walking a directory
+//!   (`--stdin-filename` or `<stdin>` for standard input).
+//! - `category`: `cache`, `layers`, `size`, `security`, `correctness`, `maintainability`,
+//!   `style` or `syntax`.
+//! - `severity`: `info`, `warning` or `error`.
+//! - `help`: what to do about it, or `null`.
+//! - `fix`: `null`, or an object whose `applicability` is `safe` (keeps the image's meaning),
+//!   `unsafe` (may change the image) or `display-only` (advice), and whose `edits` replace
+//!   their `range` with `content`; edits do not overlap and are sorted by start.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::diagnostic::{Applicability, Category, Diagnostic, Severity};
+use crate::render::FileDiagnostics;
+use crate::text::{LineCol, TextRange};
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    file: &'a str,
+    code: &'a str,
+    name: &'a str,
+    category: Category,
+    severity: Severity,
+    message: &'a str,
+    range: JsonRange,
+    help: Option<&'a str>,
+    fix: Option<JsonFix<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRange {
+    start: LineCol,
+    end: LineCol,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    applicability: Applicability,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    range: JsonRange,
+    content: &'a str,
+}
+
+/// Write the findings of all `files` as one JSON array, followed by a newline.
+pub fn render(out: &mut impl Write, files: &[FileDiagnostics<'_>]) -> io::Result<()> {
+    let all: Vec<JsonDiagnostic<'_>> = files
+        .iter()
+        .flat_map(|file| file.diagnostics.iter().map(move |d| convert(file, d)))
+        .collect();
+    serde_json::to_writer_pretty(&mut *out, &all)?;
+    writeln!(out)
+}
+
+fn convert<'a>(file: &FileDiagnostics<'a>, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
+    let range = |r: TextRange| JsonRange {
+        start: file.position(r.start),
+        end: file.position(r.end),
+    };
+    JsonDiagnostic {
+        file: file.path,
+        code: d.code,
+        name: d.name,
+        category: d.category,
+        severity: d.severity,
+        message: &d.message,
+        range: range(d.range),
+        help: d.help.as_deref(),
+        fix: d.fix.as_ref().map(|fix| JsonFix {
+            applicability: fix.applicability,
+            edits: fix
+                .edits
+                .iter()
+                .map(|e| JsonEdit {
+                    range: range(e.range),
+                    content: &e.content,
+                })
+                .collect(),
+        }),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+mod tests {
+    use super::*;
+    use crate::render::test_support::{diag, replace};
+    use crate::text::LineIndex;
+
+    #[test]
+    fn schema_and_field_order() {
+        let src = "FROM a\nwrong é x\n";
+        let mut d = diag(src, "wrong", Severity::Warning);
+        d.help = Some("Fix it".into());
+        d.fix = Some(replace(src, "x", "y"));
+        let diagnostics = [d, diag(src, "FROM", Severity::Error)];
+        let index = LineIndex::new(src);
+        let file = FileDiagnostics {
+            path: "Dockerfile",
+            source: src,
+            index: &index,
+            diagnostics: &diagnostics,
+        };
+        let mut out = Vec::new();
+        render(&mut out, &[file]).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let first = &value[0];
+        // serde_json's map sorts keys: check the order in the text itself.
+        let keys = [
+            "file", "code", "name", "category", "severity", "message", "range", "help", "fix",
+        ];
+        let at: Vec<usize> = keys
+            .iter()
+            .map(|k| text.find(&format!("\"{k}\":")).unwrap())
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{text}");
+        assert_eq!(first.as_object().unwrap().len(), keys.len());
+        assert_eq!(
+            first["range"]["start"],
+            serde_json::json!({"line": 2, "column": 1})
+        );
+        assert_eq!(
+            first["range"]["end"],
+            serde_json::json!({"line": 2, "column": 6})
+        );
+        assert_eq!(first["fix"]["applicability"], "safe");
+        assert_eq!(
+            first["fix"]["edits"][0],
+            serde_json::json!({
+                "range": {"start": {"line": 2, "column": 9}, "end": {"line": 2, "column": 10}},
+                "content": "y"
+            })
+        );
+        assert_eq!(value[1]["help"], serde_json::Value::Null);
+        assert_eq!(value[1]["fix"], serde_json::Value::Null);
+        assert!(text.ends_with("]\n"));
+    }
+
+    #[test]
+    fn no_findings_is_an_empty_array() {
+        let mut out = Vec::new();
+        render(&mut out, &[]).unwrap();
+        assert_eq!(out, b"[]\n");
+    }
+}
