@@ -4,6 +4,7 @@
 //! exit code. Findings go to stdout; errors go to stderr as `dlint: error: ...`.
 
 mod check;
+mod layers;
 mod parse;
 mod read;
 mod rules;
@@ -30,6 +31,8 @@ pub struct Cli {
 pub enum Command {
     /// Lint Dockerfiles (files, directories, or `-` for standard input).
     Check(CheckArgs),
+    /// Show the layer cake: every stage's layers, their sizes and cache inputs.
+    Layers(LayersArgs),
     /// Print what the parser sees in a Dockerfile.
     Parse(ParseArgs),
     /// List every rule.
@@ -83,6 +86,41 @@ pub struct ParseArgs {
     /// The Dockerfile to parse; `-` reads standard input.
     #[arg(value_name = "PATH")]
     pub path: PathBuf,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ViewFormat::Text)]
+    pub format: ViewFormat,
+
+    /// Refuse files larger than this (e.g. `16MiB`, `512K`, `2048`).
+    #[arg(long, value_name = "SIZE", default_value = "16MiB", value_parser = read::parse_size)]
+    pub max_file_size: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct LayersArgs {
+    /// The Dockerfile.
+    #[arg(value_name = "PATH")]
+    pub path: PathBuf,
+
+    /// Build this stage (and what it needs) instead of the last one.
+    #[arg(long, value_name = "STAGE")]
+    pub target: Option<String>,
+
+    /// `NAME=VALUE` (or `NAME` to take it from the environment), like `docker build`.
+    #[arg(long = "build-arg", value_name = "NAME[=VALUE]")]
+    pub build_args: Vec<String>,
+
+    /// The build context directory [default: the Dockerfile's directory].
+    #[arg(long, value_name = "DIR")]
+    pub context: Option<PathBuf>,
+
+    /// Do not read a build context (COPY sizes become unknown).
+    #[arg(long, conflicts_with = "context")]
+    pub no_context: bool,
+
+    /// Target platform for the automatic platform ARGs [default: linux/amd64].
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+    pub platform: Option<String>,
 
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = ViewFormat::Text)]
@@ -148,6 +186,7 @@ impl From<ExitStatus> for ExitCode {
 pub fn run(cli: &Cli) -> Result<ExitStatus> {
     match &cli.command {
         Command::Check(args) => check::check(args),
+        Command::Layers(args) => layers::layers(args),
         Command::Parse(args) => parse::parse(args),
         Command::Rules(args) => rules::rules(args),
         Command::Explain(args) => rules::explain(args),

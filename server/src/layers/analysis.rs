@@ -40,7 +40,11 @@ pub enum CacheInput {
     /// A build argument in scope (`value` is `None` when unset).
     BuildArg { name: String, value: Option<String> },
     /// Files of the build context a COPY/ADD source (or a bind mount) reads.
-    ContextFiles { source: String, files: usize, bytes: u64 },
+    ContextFiles {
+        source: String,
+        files: usize,
+        bytes: u64,
+    },
     /// A COPY/ADD source that the context does not contain (or no context was given).
     ContextSource { source: String },
     /// A remote source, checked again at every build.
@@ -135,7 +139,11 @@ fn platform_args(platform: &str) -> Vec<(String, String)> {
 pub fn analyze(df: &Dockerfile, opts: &Options<'_>) -> Analysis {
     let platform = opts.platform.unwrap_or("linux/amd64");
     let auto: BTreeMap<String, String> = platform_args(platform).into_iter().collect();
-    let overrides: BTreeMap<&str, &str> = opts.build_args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let overrides: BTreeMap<&str, &str> = opts
+        .build_args
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let escape = df.escape;
 
     // Global ARGs.
@@ -145,11 +153,14 @@ pub fn analyze(df: &Dockerfile, opts: &Options<'_>) -> Analysis {
             continue;
         }
         for (name, default) in arg_decls(ins) {
-            let value = overrides.get(name.as_str()).map(|v| (*v).to_owned()).or_else(|| {
-                default.map(|d| {
-                    vars::expand(&d, escape, &|n| lookup_global(&global, &auto, n)).value
-                })
-            });
+            let value = overrides
+                .get(name.as_str())
+                .map(|v| (*v).to_owned())
+                .or_else(|| {
+                    default.map(|d| {
+                        vars::expand(&d, escape, &|n| lookup_global(&global, &auto, n)).value
+                    })
+                });
             global.insert(name, value);
         }
     }
@@ -159,13 +170,18 @@ pub fn analyze(df: &Dockerfile, opts: &Options<'_>) -> Analysis {
     let stage_index = |stages: &[StageInfo], name: &str| -> Option<usize> {
         stages
             .iter()
-            .find(|s| s.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(name)))
+            .find(|s| {
+                s.name
+                    .as_deref()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(name))
+            })
             .map(|s| s.index)
             .or_else(|| name.parse::<usize>().ok().filter(|i| *i < stages.len()))
     };
 
     for st in &df.stages {
-        let expand_global = |w: &str| vars::expand(w, escape, &|n| lookup_global(&global, &auto, n));
+        let expand_global =
+            |w: &str| vars::expand(w, escape, &|n| lookup_global(&global, &auto, n));
         let base_word = st.base.as_ref().map(|b| expand_global(&b.value));
         let base = match &base_word {
             None => Base::Unresolved(String::new()),
@@ -223,7 +239,8 @@ pub fn analyze(df: &Dockerfile, opts: &Options<'_>) -> Analysis {
                     for m in ins.flags.iter().filter(|f| f.name.value == "mount") {
                         let spec = expand(m.value_str().unwrap_or("")).value;
                         let kv = mount_options(&spec);
-                        let get = |k: &str| kv.iter().find(|(a, _)| a == k).map(|(_, v)| v.as_str());
+                        let get =
+                            |k: &str| kv.iter().find(|(a, _)| a == k).map(|(_, v)| v.as_str());
                         let mtype = get("type").unwrap_or("bind");
                         if mtype != "bind" {
                             continue;
@@ -252,9 +269,14 @@ pub fn analyze(df: &Dockerfile, opts: &Options<'_>) -> Analysis {
                 InstructionKind::Copy | InstructionKind::Add => {
                     let text = instruction_text(ins);
                     let e = expand(&text);
-                    let mut cache = vec![CacheInput::Instruction { text: e.value.clone() }];
+                    let mut cache = vec![CacheInput::Instruction {
+                        text: e.value.clone(),
+                    }];
                     cache.extend(arg_inputs(&e.used));
-                    let from = ins.flag("from").and_then(|f| f.value_str()).map(|v| expand(v).value);
+                    let from = ins
+                        .flag("from")
+                        .and_then(|f| f.value_str())
+                        .map(|v| expand(v).value);
                     let (sources, _dest) = copy_sources(ins);
                     let mut selected: HashSet<&str> = HashSet::new();
                     let mut bytes = 0u64;
@@ -266,7 +288,10 @@ pub fn analyze(df: &Dockerfile, opts: &Options<'_>) -> Analysis {
                                 stage: i,
                                 name: stage_label(&stages[i]),
                             });
-                            unknown_basis = Some(format!("files copied from stage {}", stage_label(&stages[i])));
+                            unknown_basis = Some(format!(
+                                "files copied from stage {}",
+                                stage_label(&stages[i])
+                            ));
                         } else {
                             cache.push(CacheInput::Image {
                                 reference: from.clone(),
@@ -282,7 +307,8 @@ pub fn analyze(df: &Dockerfile, opts: &Options<'_>) -> Analysis {
                             let src = expand(src).value;
                             if is_remote(&src) {
                                 cache.push(CacheInput::RemoteUrl { url: src.clone() });
-                                unknown_basis = Some(format!("downloaded from {src} at build time"));
+                                unknown_basis =
+                                    Some(format!("downloaded from {src} at build time"));
                                 continue;
                             }
                             if let Some(ctx) = opts.context {
@@ -298,7 +324,9 @@ pub fn analyze(df: &Dockerfile, opts: &Options<'_>) -> Analysis {
                                         }
                                     }
                                     if n == 0 {
-                                        cache.push(CacheInput::ContextSource { source: src.clone() });
+                                        cache.push(CacheInput::ContextSource {
+                                            source: src.clone(),
+                                        });
                                     } else {
                                         cache.push(CacheInput::ContextFiles {
                                             source: src.clone(),
@@ -306,12 +334,15 @@ pub fn analyze(df: &Dockerfile, opts: &Options<'_>) -> Analysis {
                                             bytes: b,
                                         });
                                     }
-                                    if ins.kind == InstructionKind::Add && is_archive(&src) && n > 0 {
+                                    if ins.kind == InstructionKind::Add && is_archive(&src) && n > 0
+                                    {
                                         unknown_basis = Some(format!("{src} is extracted by ADD"));
                                     }
                                 }
                             } else {
-                                cache.push(CacheInput::ContextSource { source: src.clone() });
+                                cache.push(CacheInput::ContextSource {
+                                    source: src.clone(),
+                                });
                                 unknown_basis = Some("no build context given".into());
                             }
                         }
@@ -327,7 +358,10 @@ pub fn analyze(df: &Dockerfile, opts: &Options<'_>) -> Analysis {
                         let n = selected.len() + eff.heredocs.len();
                         SizeEstimate::exact(
                             bytes,
-                            format!("{n} file{} from the build context", if n == 1 { "" } else { "s" }),
+                            format!(
+                                "{n} file{} from the build context",
+                                if n == 1 { "" } else { "s" }
+                            ),
                         )
                     };
                     (LayerKind::Filesystem, size, cache)
@@ -345,9 +379,17 @@ pub fn analyze(df: &Dockerfile, opts: &Options<'_>) -> Analysis {
                     }];
                     cache.extend(arg_inputs(&e.used));
                     if workdirs.insert(path) {
-                        (LayerKind::Filesystem, SizeEstimate::exact(0, "creates the directory"), cache)
+                        (
+                            LayerKind::Filesystem,
+                            SizeEstimate::exact(0, "creates the directory"),
+                            cache,
+                        )
                     } else {
-                        (LayerKind::None, SizeEstimate::zero("directory exists"), cache)
+                        (
+                            LayerKind::None,
+                            SizeEstimate::zero("directory exists"),
+                            cache,
+                        )
                     }
                 }
                 InstructionKind::Arg => {
@@ -374,14 +416,17 @@ pub fn analyze(df: &Dockerfile, opts: &Options<'_>) -> Analysis {
                     }];
                     (LayerKind::Metadata, SizeEstimate::zero("metadata"), cache)
                 }
-                InstructionKind::Unknown => (LayerKind::None, SizeEstimate::zero("not an instruction"), vec![]),
-                _ => (
-                    LayerKind::Metadata,
-                    SizeEstimate::zero("metadata"),
-                    vec![CacheInput::Instruction {
-                        text: instruction_text(ins),
-                    }],
+                InstructionKind::Unknown => (
+                    LayerKind::None,
+                    SizeEstimate::zero("not an instruction"),
+                    vec![],
                 ),
+                _ => {
+                    let e = expand(&instruction_text(ins));
+                    let mut cache = vec![CacheInput::Instruction { text: e.value }];
+                    cache.extend(arg_inputs(&e.used));
+                    (LayerKind::Metadata, SizeEstimate::zero("metadata"), cache)
+                }
             };
             steps.push(Step {
                 instruction: idx,
@@ -440,7 +485,9 @@ fn expand_in(
     args: &BTreeMap<String, Option<String>>,
 ) -> Expanded {
     vars::expand(word, escape, &|n: &str| {
-        env.get(n).cloned().or_else(|| args.get(n).cloned().flatten())
+        env.get(n)
+            .cloned()
+            .or_else(|| args.get(n).cloned().flatten())
     })
 }
 
@@ -476,7 +523,10 @@ pub fn instruction_text(ins: &Instruction) -> String {
     match &ins.args {
         Arguments::Exec(items) => {
             out.push(' ');
-            out.push_str(&serde_json::to_string(&items.iter().map(|i| &i.value).collect::<Vec<_>>()).unwrap_or_default());
+            out.push_str(
+                &serde_json::to_string(&items.iter().map(|i| &i.value).collect::<Vec<_>>())
+                    .unwrap_or_default(),
+            );
         }
         Arguments::Shell(s) => {
             out.push(' ');
@@ -501,11 +551,17 @@ fn arg_decls(ins: &Instruction) -> Vec<(String, Option<String>)> {
 /// `ENV a=1 b="2 3"` or legacy `ENV a 1 2`.
 fn env_pairs(ins: &Instruction) -> Vec<(String, String)> {
     let words = ins.words();
-    let Some(first) = words.first() else { return vec![] };
+    let Some(first) = words.first() else {
+        return vec![];
+    };
     if first.value.contains('=') {
         words
             .iter()
-            .filter_map(|w| w.value.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned())))
+            .filter_map(|w| {
+                w.value
+                    .split_once('=')
+                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            })
             .collect()
     } else {
         let text = match &ins.args {
@@ -524,21 +580,31 @@ pub fn copy_sources(ins: &Instruction) -> (Vec<String>, Option<String>) {
         .words()
         .iter()
         .map(|w| w.value.clone())
-        .filter(|w| !eff.heredocs.iter().any(|h| w.starts_with("<<") && w.contains(&h.name)))
+        .filter(|w| {
+            !eff.heredocs
+                .iter()
+                .any(|h| w.starts_with("<<") && w.contains(&h.name))
+        })
         .collect();
     let dest = words.pop();
     (words, dest)
 }
 
 fn is_remote(src: &str) -> bool {
-    src.starts_with("http://") || src.starts_with("https://") || src.starts_with("git@")
-        || std::path::Path::new(src).extension().is_some_and(|e| e.eq_ignore_ascii_case("git"))
+    src.starts_with("http://")
+        || src.starts_with("https://")
+        || src.starts_with("git@")
+        || std::path::Path::new(src)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("git"))
 }
 
 fn is_archive(src: &str) -> bool {
-    [".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst"]
-        .iter()
-        .any(|e| src.ends_with(e))
+    [
+        ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst",
+    ]
+    .iter()
+    .any(|e| src.ends_with(e))
 }
 
 fn context_input(ctx: Option<&BuildContext>, source: &str) -> CacheInput {
@@ -562,7 +628,10 @@ pub fn mount_options(spec: &str) -> Vec<(String, String)> {
     spec.split(',')
         .filter(|p| !p.is_empty())
         .map(|p| match p.split_once('=') {
-            Some((k, v)) => (k.trim().to_ascii_lowercase(), v.trim().trim_matches('"').to_owned()),
+            Some((k, v)) => (
+                k.trim().to_ascii_lowercase(),
+                v.trim().trim_matches('"').to_owned(),
+            ),
             None => (p.trim().to_ascii_lowercase(), "true".to_owned()),
         })
         .map(|(k, v)| match k.as_str() {
@@ -577,12 +646,54 @@ pub fn mount_options(spec: &str) -> Vec<(String, String)> {
 fn is_small(program: &str) -> bool {
     matches!(
         program,
-        "set" | "echo" | "printf" | "mkdir" | "ln" | "cd" | "true" | "false" | ":" | "export" | "test" | "["
-            | "rm" | "touch" | "useradd" | "adduser" | "groupadd" | "addgroup" | "usermod" | "id" | "whoami"
-            | "ls" | "cat" | "env" | "exit" | "sleep" | "uname" | "command" | "which" | "hash" | "umask"
-            | "ldconfig" | "update-ca-certificates" | "locale-gen" | "sed" | "grep" | "mv" | "cp" | "chmod"
-            | "chown" | "apt-mark" | "dpkg-reconfigure" | "rmdir" | "unset" | "readlink" | "dirname"
-            | "basename" | "xargs"
+        "set"
+            | "echo"
+            | "printf"
+            | "mkdir"
+            | "ln"
+            | "cd"
+            | "true"
+            | "false"
+            | ":"
+            | "export"
+            | "test"
+            | "["
+            | "rm"
+            | "touch"
+            | "useradd"
+            | "adduser"
+            | "groupadd"
+            | "addgroup"
+            | "usermod"
+            | "id"
+            | "whoami"
+            | "ls"
+            | "cat"
+            | "env"
+            | "exit"
+            | "sleep"
+            | "uname"
+            | "command"
+            | "which"
+            | "hash"
+            | "umask"
+            | "ldconfig"
+            | "update-ca-certificates"
+            | "locale-gen"
+            | "sed"
+            | "grep"
+            | "mv"
+            | "cp"
+            | "chmod"
+            | "chown"
+            | "apt-mark"
+            | "dpkg-reconfigure"
+            | "rmdir"
+            | "unset"
+            | "readlink"
+            | "dirname"
+            | "basename"
+            | "xargs"
     )
 }
 
@@ -603,11 +714,16 @@ pub fn apt_install(cmd: &Command) -> Option<(Vec<String>, bool)> {
             continue;
         }
         if a.starts_with('-') {
-            if *a == "--no-install-recommends" || a.contains("Install-Recommends=false") || a.contains("Install-Recommends=0") {
+            if *a == "--no-install-recommends"
+                || a.contains("Install-Recommends=false")
+                || a.contains("Install-Recommends=0")
+            {
                 no_rec = true;
             }
             if *a == "-o" {
-                if args.get(i + 1).is_some_and(|n| n.contains("Install-Recommends=false") || n.contains("Install-Recommends=0")) {
+                if args.get(i + 1).is_some_and(|n| {
+                    n.contains("Install-Recommends=false") || n.contains("Install-Recommends=0")
+                }) {
                     no_rec = true;
                 }
                 skip_next = true;
@@ -649,7 +765,14 @@ fn run_size(ins: &Instruction) -> SizeEstimate {
             lists_left = true;
             continue;
         }
-        if matches!(prog, "apt-get" | "apt") && args.iter().any(|a| matches!(*a, "clean" | "autoclean" | "autoremove" | "purge" | "remove")) {
+        if matches!(prog, "apt-get" | "apt")
+            && args.iter().any(|a| {
+                matches!(
+                    *a,
+                    "clean" | "autoclean" | "autoremove" | "purge" | "remove"
+                )
+            })
+        {
             continue;
         }
         if prog == "rm" && args.iter().any(|a| a.starts_with("/var/lib/apt/lists")) {
@@ -679,7 +802,11 @@ fn run_size(ins: &Instruction) -> SizeEstimate {
             low: total.low,
             high: total.high,
             confidence: Confidence::Estimated,
-            basis: if parts.is_empty() { "commands that write little".into() } else { parts.join("; ") },
+            basis: if parts.is_empty() {
+                "commands that write little".into()
+            } else {
+                parts.join("; ")
+            },
         }
     } else {
         let mut basis = format!("unknown: {}", unknown.join(", "));
@@ -702,7 +829,9 @@ pub fn rebuilt_by_file(analysis: &Analysis, ctx: &BuildContext, path: &str) -> V
     for st in &analysis.stages {
         for (i, step) in st.steps.iter().enumerate() {
             let reads = step.cache.iter().any(|c| match c {
-                CacheInput::ContextFiles { source, .. } => ctx.select(source).iter().any(|f| f.path == path),
+                CacheInput::ContextFiles { source, .. } => {
+                    ctx.select(source).iter().any(|f| f.path == path)
+                }
                 _ => false,
             });
             if reads {

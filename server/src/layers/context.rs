@@ -69,12 +69,17 @@ impl BuildContext {
         };
         for entry in entries.flatten() {
             if self.files.len() >= MAX_FILES {
-                self.warnings
-                    .push(format!("stopped after {MAX_FILES} files: the context is very large"));
+                self.warnings.push(format!(
+                    "stopped after {MAX_FILES} files: the context is very large"
+                ));
                 return;
             }
             let name = entry.file_name().to_string_lossy().into_owned();
-            let path = if rel.is_empty() { name } else { format!("{rel}/{name}") };
+            let path = if rel.is_empty() {
+                name
+            } else {
+                format!("{rel}/{name}")
+            };
             let Ok(ft) = entry.file_type() else { continue };
             if ft.is_dir() {
                 // A directory excluded with no `!` pattern below it can be skipped whole.
@@ -142,7 +147,15 @@ mod tests {
         std::fs::write(root.join(".dockerignore"), ".git\n**/*.pyc\n").expect("write");
         let ctx = BuildContext::load(root, Some(&root.join("Dockerfile"))).expect("load");
         let paths: Vec<&str> = ctx.files.iter().map(|f| f.path.as_str()).collect();
-        assert_eq!(paths, [".dockerignore", "requirements-dev.txt", "requirements.txt", "src/app.py"]);
+        assert_eq!(
+            paths,
+            [
+                ".dockerignore",
+                "requirements-dev.txt",
+                "requirements.txt",
+                "src/app.py"
+            ]
+        );
         assert_eq!(ctx.select("requirements*.txt").len(), 2);
         assert_eq!(ctx.select("./src/").len(), 1);
         assert_eq!(ctx.select(".").len(), 4);

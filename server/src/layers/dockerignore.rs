@@ -43,7 +43,9 @@ impl DockerIgnore {
                     exclusion,
                     re,
                 }),
-                Err(e) => out.errors.push((n + 1, format!("bad pattern `{pat}`: {e}"))),
+                Err(e) => out
+                    .errors
+                    .push((n + 1, format!("bad pattern `{pat}`: {e}"))),
             }
         }
         out
@@ -196,7 +198,9 @@ mod tests {
 
     #[test]
     fn docker_semantics() {
-        let ig = DockerIgnore::parse("# comment\n/node_modules\n**/*.pyc\n*.md\n!README.md\n.git\nbuild/**\n!build/keep\n");
+        let ig = DockerIgnore::parse(
+            "# comment\n/node_modules\n**/*.pyc\n*.md\n!README.md\n.git\nbuild/**\n!build/keep\n",
+        );
         assert!(ig.excludes("node_modules/x/y.js"));
         assert!(ig.excludes("a/b/c.pyc"));
         assert!(ig.excludes("x.pyc"));

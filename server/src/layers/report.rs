@@ -90,7 +90,11 @@ pub fn report(file: &str, df: &Dockerfile, analysis: &Analysis) -> Report {
                 platform: st.platform.clone(),
                 reaches_final: st.reaches_final,
                 is_final: analysis.final_stage == Some(st.index),
-                layers: st.steps.iter().filter(|s| s.kind == LayerKind::Filesystem).count(),
+                layers: st
+                    .steps
+                    .iter()
+                    .filter(|s| s.kind == LayerKind::Filesystem)
+                    .count(),
                 rows,
             }
         })
@@ -130,7 +134,11 @@ fn cache_cell(inputs: &[CacheInput], kind: LayerKind) -> String {
         match c {
             CacheInput::Instruction { .. } => {}
             CacheInput::BuildArg { name, .. } => args.push(name),
-            CacheInput::ContextFiles { source, files, bytes } => parts.push(format!(
+            CacheInput::ContextFiles {
+                source,
+                files,
+                bytes,
+            } => parts.push(format!(
                 "{source} ({files} file{}, {})",
                 if *files == 1 { "" } else { "s" },
                 human(*bytes)
@@ -144,11 +152,15 @@ fn cache_cell(inputs: &[CacheInput], kind: LayerKind) -> String {
     if !args.is_empty() {
         parts.push(format!("ARG {}", args.join(", ")));
     }
-    if parts.is_empty() && kind != LayerKind::None {
-        "its text".into()
-    } else {
-        parts.join("; ")
+    if inputs.is_empty() || kind == LayerKind::None {
+        return String::new();
     }
+    let mut cell = String::from("instruction");
+    for p in parts {
+        cell.push_str(" + ");
+        cell.push_str(&p);
+    }
+    cell
 }
 
 fn base_label(st: &StageReport, all: &[StageInfo]) -> String {
@@ -157,7 +169,9 @@ fn base_label(st: &StageReport, all: &[StageInfo]) -> String {
         Base::Scratch => "scratch".into(),
         Base::Stage(i) => format!(
             "stage {}",
-            all.get(*i).and_then(|s| s.name.clone()).unwrap_or_else(|| i.to_string())
+            all.get(*i)
+                .and_then(|s| s.name.clone())
+                .unwrap_or_else(|| i.to_string())
         ),
         Base::Unresolved(r) => format!("{r} (unresolved)"),
     }
@@ -168,7 +182,11 @@ pub fn render_text(report: &Report, analysis: &Analysis) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", report.file);
     for st in &report.stages {
-        let name = st.name.as_deref().map(|n| format!(" `{n}`")).unwrap_or_default();
+        let name = st
+            .name
+            .as_deref()
+            .map(|n| format!(" `{n}`"))
+            .unwrap_or_default();
         let role = if st.is_final {
             "final image"
         } else if st.reaches_final {
@@ -181,27 +199,56 @@ pub fn render_text(report: &Report, analysis: &Analysis) -> String {
             "\nStage {}{name}: FROM {}{} ({role}, {} layer{})",
             st.index,
             base_label(st, &analysis.stages),
-            st.platform.as_deref().map(|p| format!(" --platform={p}")).unwrap_or_default(),
+            st.platform
+                .as_deref()
+                .map(|p| format!(" --platform={p}"))
+                .unwrap_or_default(),
             st.layers,
             if st.layers == 1 { "" } else { "s" }
         );
-        let header = ["#", "line", "instruction", "layer", "size", "total", "cache depends on"];
+        let header = [
+            "#",
+            "line",
+            "instruction",
+            "layer",
+            "size",
+            "total",
+            "cache depends on",
+        ];
         let rows: Vec<[String; 7]> = st
             .rows
             .iter()
             .map(|r| {
                 [
                     r.step.to_string(),
-                    if r.end_line > r.line { format!("{}-{}", r.line, r.end_line) } else { r.line.to_string() },
+                    if r.end_line > r.line {
+                        format!("{}-{}", r.line, r.end_line)
+                    } else {
+                        r.line.to_string()
+                    },
                     shorten(&r.instruction, 44),
                     match r.kind {
                         LayerKind::Filesystem => "layer".into(),
                         LayerKind::Metadata => "metadata".into(),
-                        LayerKind::None => if r.step == 0 { "base".into() } else { "none".into() },
+                        LayerKind::None => {
+                            if r.step == 0 {
+                                "base".into()
+                            } else {
+                                "none".into()
+                            }
+                        }
                     },
                     size_cell(&r.size, r.kind),
-                    if r.kind == LayerKind::Filesystem { cumulative_cell(&r.cumulative) } else { String::new() },
-                    if r.step == 0 { String::new() } else { cache_cell(&r.cache, r.kind) },
+                    if r.kind == LayerKind::Filesystem {
+                        cumulative_cell(&r.cumulative)
+                    } else {
+                        String::new()
+                    },
+                    if r.step == 0 {
+                        String::new()
+                    } else {
+                        cache_cell(&r.cache, r.kind)
+                    },
                 ]
             })
             .collect();

@@ -136,7 +136,8 @@ fn variable(
                 }
                 ":+" | "+" => {
                     note(out, &name, value.as_ref(), true);
-                    let set = value.is_some() && (op == "+" || !value.as_deref().unwrap_or("").is_empty());
+                    let set = value.is_some()
+                        && (op == "+" || !value.as_deref().unwrap_or("").is_empty());
                     if set {
                         let a = sub(word, out);
                         out.value.push_str(&a);
@@ -200,12 +201,23 @@ fn variable(
 fn remove_affix(v: &str, pat: &str, op: &str) -> String {
     let cuts: Vec<usize> = v.char_indices().map(|(i, _)| i).chain([v.len()]).collect();
     let pick = |mut it: Box<dyn Iterator<Item = &usize> + '_>, prefix: bool| {
-        it.find(|&&i| if prefix { glob(pat, &v[..i]) } else { glob(pat, &v[i..]) }).copied()
+        it.find(|&&i| {
+            if prefix {
+                glob(pat, &v[..i])
+            } else {
+                glob(pat, &v[i..])
+            }
+        })
+        .copied()
     };
     match op {
-        "#" => pick(Box::new(cuts.iter()), true).map_or_else(|| v.to_owned(), |i| v[i..].to_owned()),
-        "##" => pick(Box::new(cuts.iter().rev()), true).map_or_else(|| v.to_owned(), |i| v[i..].to_owned()),
-        "%" => pick(Box::new(cuts.iter().rev()), false).map_or_else(|| v.to_owned(), |i| v[..i].to_owned()),
+        "#" => {
+            pick(Box::new(cuts.iter()), true).map_or_else(|| v.to_owned(), |i| v[i..].to_owned())
+        }
+        "##" => pick(Box::new(cuts.iter().rev()), true)
+            .map_or_else(|| v.to_owned(), |i| v[i..].to_owned()),
+        "%" => pick(Box::new(cuts.iter().rev()), false)
+            .map_or_else(|| v.to_owned(), |i| v[..i].to_owned()),
         _ => pick(Box::new(cuts.iter()), false).map_or_else(|| v.to_owned(), |i| v[..i].to_owned()),
     }
 }
@@ -236,7 +248,9 @@ fn glob(pat: &str, s: &str) -> bool {
 }
 
 fn split_modifier(rest: &str) -> (&str, &str) {
-    for op in [":-", ":+", ":?", "##", "%%", "//", "-", "+", "?", "#", "%", "/"] {
+    for op in [
+        ":-", ":+", ":?", "##", "%%", "//", "-", "+", "?", "#", "%", "/",
+    ] {
         if let Some(w) = rest.strip_prefix(op) {
             return (op, w);
         }
