@@ -120,7 +120,12 @@ fn check_one(input: &Input, limit: u64) -> Result<Checked, String> {
     .map_err(|err| err.to_string())?;
     let lint = panic::catch_unwind(AssertUnwindSafe(|| {
         let model = crate::syntax::parse(&source);
-        let mut diagnostics = crate::rules::run_all(&model, &source);
+        let facts = match &input.source {
+            Source::Path(path) => crate::rules::FileFacts::for_path(path),
+            Source::Stdin => crate::rules::FileFacts::default(),
+        };
+        let all: Vec<&crate::rules::RuleEntry> = crate::rules::registry().iter().collect();
+        let mut diagnostics = crate::rules::run_with_facts(&model, &source, &all, &facts);
         diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         (model.line_index, diagnostics)
     }));

@@ -40,7 +40,11 @@ pub struct RuleMeta {
 impl RuleMeta {
     /// The first sentence of the docs.
     pub fn summary(&self) -> &'static str {
-        self.docs.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim()
+        self.docs
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("")
+            .trim()
     }
 }
 
@@ -48,20 +52,56 @@ impl RuleMeta {
 pub struct Context<'a> {
     pub file: &'a Dockerfile,
     pub source: &'a str,
+    /// Facts about the file's surroundings, gathered by the caller (rules do no I/O).
+    pub facts: &'a FileFacts,
     out: Vec<Diagnostic>,
 }
 
+/// What the caller knows about a Dockerfile's surroundings; `None` means unknown, and a
+/// rule that needs the fact stays silent.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileFacts {
+    /// Whether the build context has a `.dockerignore` (or `<Dockerfile>.dockerignore`).
+    pub has_dockerignore: Option<bool>,
+}
+
+impl FileFacts {
+    /// Facts for a Dockerfile at `path` whose build context is its directory.
+    pub fn for_path(path: &std::path::Path) -> Self {
+        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+        let mut specific = path.file_name().unwrap_or_default().to_os_string();
+        specific.push(".dockerignore");
+        Self {
+            has_dockerignore: Some(dir.join(".dockerignore").is_file() || dir.join(specific).is_file()),
+        }
+    }
+}
+
+static NO_FACTS: FileFacts = FileFacts {
+    has_dockerignore: None,
+};
+
 impl<'a> Context<'a> {
     pub fn new(file: &'a Dockerfile, source: &'a str) -> Self {
+        Self::with_facts(file, source, &NO_FACTS)
+    }
+
+    pub fn with_facts(file: &'a Dockerfile, source: &'a str, facts: &'a FileFacts) -> Self {
         Self {
             file,
             source,
+            facts,
             out: Vec::new(),
         }
     }
 
     /// Report a finding of `meta` at `range`.
-    pub fn report(&mut self, meta: &RuleMeta, range: TextRange, message: impl Into<String>) -> &mut Diagnostic {
+    pub fn report(
+        &mut self,
+        meta: &RuleMeta,
+        range: TextRange,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
         self.out.push(Diagnostic {
             code: meta.code,
             name: meta.name,
@@ -152,15 +192,26 @@ pub fn registry() -> &'static [RuleEntry] {
 
 /// Look a rule up by code (`SY001`) or name (`unknown-instruction`), case-insensitively.
 pub fn find(code_or_name: &str) -> Option<&'static RuleEntry> {
-    registry()
-        .iter()
-        .find(|e| e.meta.code.eq_ignore_ascii_case(code_or_name) || e.meta.name.eq_ignore_ascii_case(code_or_name))
+    registry().iter().find(|e| {
+        e.meta.code.eq_ignore_ascii_case(code_or_name)
+            || e.meta.name.eq_ignore_ascii_case(code_or_name)
+    })
 }
 
 /// Run `rules` over a parsed file; findings sorted by position then code.
 pub fn run(file: &Dockerfile, source: &str, entries: &[&RuleEntry]) -> Vec<Diagnostic> {
+    run_with_facts(file, source, entries, &NO_FACTS)
+}
+
+/// Run `rules` with what the caller knows about the file's surroundings.
+pub fn run_with_facts(
+    file: &Dockerfile,
+    source: &str,
+    entries: &[&RuleEntry],
+    facts: &FileFacts,
+) -> Vec<Diagnostic> {
     let mut rules: Vec<Box<dyn Rule>> = entries.iter().map(|e| (e.new)()).collect();
-    let mut ctx = Context::new(file, source);
+    let mut ctx = Context::with_facts(file, source, facts);
     for ins in &file.instructions {
         for rule in &mut rules {
             rule.check(ins, &mut ctx);
@@ -191,7 +242,12 @@ mod tests {
     fn registry_is_sorted_unique_and_documented() {
         let reg = registry();
         for pair in reg.windows(2) {
-            assert!(pair[0].meta.code < pair[1].meta.code, "{} !< {}", pair[0].meta.code, pair[1].meta.code);
+            assert!(
+                pair[0].meta.code < pair[1].meta.code,
+                "{} !< {}",
+                pair[0].meta.code,
+                pair[1].meta.code
+            );
         }
         let mut names: Vec<_> = reg.iter().map(|e| e.meta.name).collect();
         names.sort_unstable();
@@ -199,12 +255,23 @@ mod tests {
         assert_eq!(names.len(), reg.len(), "duplicate rule name");
         for e in reg {
             let m = e.meta;
-            assert!(m.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}", m.name);
+            assert!(
+                m.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{}",
+                m.name
+            );
             for heading in ["## What it does", "## Why is this bad?", "## Example"] {
                 assert!(m.docs.contains(heading), "{} docs lack {heading}", m.code);
             }
-            assert!(!m.summary().starts_with('#'), "{} docs must start with a sentence", m.code);
-            let _ = Fix { applicability: crate::diagnostic::Applicability::Safe, edits: vec![] };
+            assert!(
+                !m.summary().starts_with('#'),
+                "{} docs must start with a sentence",
+                m.code
+            );
+            let _ = Fix {
+                applicability: crate::diagnostic::Applicability::Safe,
+                edits: vec![],
+            };
         }
     }
 }
