@@ -4,6 +4,7 @@
 //! instruction in order, [`Rule::finish`] reports whole-file facts. A rule keeps its
 //! state in its own struct and does no I/O.
 
+pub mod size;
 pub mod syntax;
 
 use crate::diagnostic::{Category, Diagnostic, Fix, Severity};
@@ -68,11 +69,16 @@ pub struct FileFacts {
 impl FileFacts {
     /// Facts for a Dockerfile at `path` whose build context is its directory.
     pub fn for_path(path: &std::path::Path) -> Self {
-        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
         let mut specific = path.file_name().unwrap_or_default().to_os_string();
         specific.push(".dockerignore");
         Self {
-            has_dockerignore: Some(dir.join(".dockerignore").is_file() || dir.join(specific).is_file()),
+            has_dockerignore: Some(
+                dir.join(".dockerignore").is_file() || dir.join(specific).is_file(),
+            ),
         }
     }
 }
@@ -121,7 +127,6 @@ impl<'a> Context<'a> {
 }
 
 impl Diagnostic {
-    #[must_use]
     pub fn with_help(&mut self, help: impl Into<String>) -> &mut Self {
         self.help = Some(help.into());
         self
@@ -187,7 +192,21 @@ pub struct RuleEntry {
 
 /// Every rule dlint knows, sorted by code.
 pub fn registry() -> &'static [RuleEntry] {
-    syntax::RULES
+    /// Each category's `RULES`; a new category adds its slice here.
+    static ALL: std::sync::LazyLock<Vec<RuleEntry>> = std::sync::LazyLock::new(|| {
+        let categories: [&[RuleEntry]; 2] = [syntax::RULES, size::RULES];
+        let mut all: Vec<RuleEntry> = categories
+            .iter()
+            .flat_map(|rules| rules.iter())
+            .map(|e| RuleEntry {
+                meta: e.meta,
+                new: e.new,
+            })
+            .collect();
+        all.sort_by_key(|e| e.meta.code);
+        all
+    });
+    &ALL
 }
 
 /// Look a rule up by code (`SY001`) or name (`unknown-instruction`), case-insensitively.
