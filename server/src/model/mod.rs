@@ -129,7 +129,9 @@ impl Instruction {
     /// with tree-sitter-bash once and cached; ranges are in the Dockerfile source. `None`
     /// for other instructions and exec-form RUNs.
     pub fn script(&self) -> Option<&ShellScript> {
-        self.script.get_or_init(|| crate::shell::script_of(self)).as_ref()
+        self.script
+            .get_or_init(|| crate::shell::script_of(self))
+            .as_ref()
     }
 
     /// The instruction after unwrapping `ONBUILD`.

@@ -219,7 +219,13 @@ pub(crate) fn scan(text: &str, lines: &[Line]) -> Scan {
         let first = i;
         let piece = content.slice(text);
         let cut = continuation(piece, dirs.escape);
-        push_piece(&mut logical, &mut map, text, content.start, cut.unwrap_or(piece.len()));
+        push_piece(
+            &mut logical,
+            &mut map,
+            text,
+            content.start,
+            cut.unwrap_or(piece.len()),
+        );
         let mut ended = cut.is_none();
         if ended && logical.is_empty() {
             i += 1;
@@ -246,7 +252,13 @@ pub(crate) fn scan(text: &str, lines: &[Line]) -> Scan {
                 continue;
             }
             let cut = continuation(raw, dirs.escape);
-            push_piece(&mut logical, &mut map, text, l.start, cut.unwrap_or(raw.len()));
+            push_piece(
+                &mut logical,
+                &mut map,
+                text,
+                l.start,
+                cut.unwrap_or(raw.len()),
+            );
             ended = cut.is_none();
         }
         let mut heredocs = Vec::new();

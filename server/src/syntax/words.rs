@@ -124,7 +124,10 @@ pub(crate) fn parse_words(s: &str, from: usize, to: usize, escape: char) -> Vec<
 }
 
 /// Result of reading arguments as a JSON array.
-#[expect(clippy::enum_variant_names, reason = "JSON is the subject: NotJson reads best")]
+#[expect(
+    clippy::enum_variant_names,
+    reason = "JSON is the subject: NotJson reads best"
+)]
 pub(crate) enum Json {
     /// Not JSON (or not an array): the arguments are shell form.
     NotJson {
