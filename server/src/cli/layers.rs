@@ -83,6 +83,57 @@ pub(crate) fn layers(args: &LayersArgs) -> Result<ExitStatus> {
         }
         ViewFormat::Text => out.write_all(report::render_text(&rep, &analysis).as_bytes())?,
     }
+    if !args.changed.is_empty() {
+        let Some(ctx) = &context else {
+            report_error(
+                colors,
+                "--changed needs a build context (drop --no-context)",
+            );
+            return Ok(ExitStatus::Error);
+        };
+        for file in &args.changed {
+            let rel = file.trim_start_matches("./");
+            writeln!(out)?;
+            if !ctx.files.iter().any(|f| f.path == rel) {
+                let why = if ctx.ignore.excludes(rel) {
+                    "excluded by .dockerignore"
+                } else {
+                    "not in the build context"
+                };
+                writeln!(out, "A change to {rel} rebuilds nothing: it is {why}.")?;
+                continue;
+            }
+            let hits = crate::layers::analysis::rebuilt_by_file(&analysis, ctx, rel);
+            if hits.is_empty() {
+                writeln!(
+                    out,
+                    "A change to {rel} rebuilds nothing: no instruction reads it."
+                )?;
+                continue;
+            }
+            writeln!(out, "A change to {rel} rebuilds:")?;
+            for (stage, first) in hits {
+                let st = &analysis.stages[stage];
+                let steps = &st.steps[first..];
+                let layers = steps
+                    .iter()
+                    .filter(|s| s.kind == crate::layers::LayerKind::Filesystem)
+                    .count();
+                let first_line = df.instructions[steps[0].instruction].start_line;
+                let last_line = df.instructions[steps[steps.len() - 1].instruction].end_line;
+                let name = st
+                    .name
+                    .as_deref()
+                    .map_or_else(|| stage.to_string(), |n| format!("`{n}`"));
+                writeln!(
+                    out,
+                    "  stage {name}: steps {first}–{} (lines {first_line}–{last_line}), {layers} layer{}",
+                    st.steps.len() - 1,
+                    if layers == 1 { "" } else { "s" }
+                )?;
+            }
+        }
+    }
     out.flush()?;
     if let Some(t) = &args.target
         && analysis.final_stage.is_none()

@@ -118,6 +118,10 @@ pub struct LayersArgs {
     #[arg(long, conflicts_with = "context")]
     pub no_context: bool,
 
+    /// Show which layers a change to this build-context file would rebuild.
+    #[arg(long, value_name = "FILE")]
+    pub changed: Vec<String>,
+
     /// Target platform for the automatic platform ARGs [default: linux/amd64].
     #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
     pub platform: Option<String>,

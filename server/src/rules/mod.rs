@@ -4,6 +4,9 @@
 //! instruction in order, [`Rule::finish`] reports whole-file facts. A rule keeps its
 //! state in its own struct and does no I/O.
 
+pub mod cache;
+pub(crate) mod common;
+pub mod layers;
 pub mod size;
 pub mod syntax;
 
@@ -55,6 +58,7 @@ pub struct Context<'a> {
     pub source: &'a str,
     /// Facts about the file's surroundings, gathered by the caller (rules do no I/O).
     pub facts: &'a FileFacts,
+    analysis: std::sync::OnceLock<crate::layers::Analysis>,
     out: Vec<Diagnostic>,
 }
 
@@ -97,8 +101,24 @@ impl<'a> Context<'a> {
             file,
             source,
             facts,
+            analysis: std::sync::OnceLock::new(),
             out: Vec::new(),
         }
+    }
+
+    /// The layer analysis of the file (stages, reachability, per-step layers), computed on
+    /// first use with default options: the last stage is the target, no build context.
+    pub fn analysis(&self) -> &crate::layers::Analysis {
+        self.analysis
+            .get_or_init(|| crate::layers::analyze(self.file, &crate::layers::Options::default()))
+    }
+
+    /// Whether the stage of `ins` ends up in the final image (true when unknown, e.g.
+    /// before the first `FROM`).
+    pub fn reaches_final(&self, ins: &Instruction) -> bool {
+        ins.stage
+            .and_then(|s| self.analysis().stages.get(s))
+            .is_none_or(|s| s.reaches_final)
     }
 
     /// Report a finding of `meta` at `range`.
@@ -194,7 +214,8 @@ pub struct RuleEntry {
 pub fn registry() -> &'static [RuleEntry] {
     /// Each category's `RULES`; a new category adds its slice here.
     static ALL: std::sync::LazyLock<Vec<RuleEntry>> = std::sync::LazyLock::new(|| {
-        let categories: [&[RuleEntry]; 2] = [syntax::RULES, size::RULES];
+        let categories: [&[RuleEntry]; 4] =
+            [cache::RULES, layers::RULES, syntax::RULES, size::RULES];
         let mut all: Vec<RuleEntry> = categories
             .iter()
             .flat_map(|rules| rules.iter())
