@@ -297,6 +297,8 @@ pub enum SyntaxErrorKind {
     DuplicateDirective,
     NoInstructions,
     InvalidEnvPair,
+    /// A physical line of 64 KiB or more: BuildKit's line scanner refuses it.
+    LineTooLong,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -169,7 +169,7 @@ impl Builder<'_> {
                 Self::shell_form(line, map, args_range, vec![])
             }
             InstructionKind::Add | InstructionKind::Copy | InstructionKind::Volume => self
-                .maybe_json(line, map, args_range, |s, r| {
+                .maybe_json(line, map, args_range, false, |s, r| {
                     words::split_ws(s, r.start, r.end)
                 }),
             InstructionKind::Run
@@ -179,7 +179,8 @@ impl Builder<'_> {
                 if args_range.is_empty() {
                     Arguments::None
                 } else {
-                    self.maybe_json(line, map, args_range, |s, r| {
+                    let strict = kind == InstructionKind::Shell;
+                    self.maybe_json(line, map, args_range, strict, |s, r| {
                         vec![(r.slice(s).to_owned(), r)]
                     })
                 }
@@ -254,6 +255,7 @@ impl Builder<'_> {
         line: &str,
         map: &SourceMap,
         range: TextRange,
+        strict: bool,
         shell_words: impl Fn(&str, TextRange) -> Vec<words::Word>,
     ) -> Arguments {
         if range.is_empty() {
@@ -279,7 +281,8 @@ impl Builder<'_> {
                 looks_like_json,
                 error,
             } => {
-                if looks_like_json {
+                // `strict` (SHELL) has no shell form to fall back to: any `[` text is a mistake.
+                if looks_like_json || strict && range.slice(line).trim_start().starts_with('[') {
                     self.errors.push(SyntaxError {
                         kind: SyntaxErrorKind::InvalidJson,
                         range: map.range(range),
@@ -311,7 +314,7 @@ impl Builder<'_> {
         let typ = TextRange::new(range.start, sep);
         let typ_word = Spanned::new(typ.slice(line).to_owned(), map.range(typ));
         let cmd = TextRange::new(next, range.end);
-        match self.maybe_json(line, map, cmd, |s, r| vec![(r.slice(s).to_owned(), r)]) {
+        match self.maybe_json(line, map, cmd, false, |s, r| vec![(r.slice(s).to_owned(), r)]) {
             Arguments::Exec(mut items) => {
                 items.insert(0, typ_word);
                 Arguments::Exec(items)

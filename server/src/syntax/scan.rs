@@ -186,11 +186,25 @@ fn continuation(s: &str, escape: u8) -> Option<usize> {
     Some(at)
 }
 
+/// BuildKit reads lines with Go's `bufio.Scanner`, whose default buffer holds a line of at
+/// most 64 KiB including its line break.
+pub(crate) const MAX_LINE: usize = 64 * 1024;
+
 pub(crate) fn scan(text: &str, lines: &[Line]) -> Scan {
     let mut out = Scan {
         escape: '\\',
         ..Scan::default()
     };
+    if let Some(l) = lines.iter().find(|l| l.end - l.start >= MAX_LINE) {
+        out.errors.push(SyntaxError {
+            kind: SyntaxErrorKind::LineTooLong,
+            range: TextRange::new(l.start, l.start),
+            message: format!(
+                "this line is {} bytes long; BuildKit refuses lines of {MAX_LINE} bytes or more",
+                l.end - l.start
+            ),
+        });
+    }
     if text.starts_with('\u{feff}') {
         out.bom = 3;
     }

@@ -152,7 +152,7 @@ pub(crate) fn parse_json(s: &str, from: usize, to: usize) -> Json {
     }
     match serde_json::from_str::<Vec<serde_json::Value>>(body) {
         Err(e) => Json::NotJson {
-            looks_like_json: true,
+            looks_like_json: meant_as_json(body),
             error: e.to_string(),
         },
         Ok(values) => {
@@ -162,6 +162,47 @@ pub(crate) fn parse_json(s: &str, from: usize, to: usize) -> Json {
             Json::Strings(json_string_ranges(s, from + lead, to))
         }
     }
+}
+
+/// Whether text starting with `[` that is not valid JSON was meant as exec form: a quote
+/// follows the `[`, and the first quoted item is followed by `,`, `]` or another quote
+/// (a forgotten comma). Shell tests
+/// (`[ -f x ]`, `[[ … ]]`) and PowerShell (`[Net.ServicePointManager]::…`) are not.
+fn meant_as_json(body: &str) -> bool {
+    let rest = body[1..].trim_start();
+    let mut chars = rest.chars();
+    let Some(q @ ('"' | '\'' | '\u{201c}')) = chars.next() else {
+        return body.trim_end().ends_with(']') && comma_outside_quotes(body);
+    };
+    let close = if q == '\u{201c}' { '\u{201d}' } else { q };
+    let mut escaped = false;
+    for c in chars.by_ref() {
+        if escaped {
+            escaped = false;
+        } else if c == '\\' {
+            escaped = true;
+        } else if c == close {
+            break;
+        }
+    }
+    let after: String = chars.collect();
+    // `,` or `]` as in JSON, or another quote: a forgotten comma.
+    matches!(after.trim_start().chars().next(), Some(',' | ']' | '"' | '\''))
+        || body.trim_end().ends_with(']') && comma_outside_quotes(body)
+}
+
+/// `[a, b]`: a list whose items lack quotes.
+fn comma_outside_quotes(body: &str) -> bool {
+    let mut quote = None;
+    for c in body.chars() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, ',') => return true,
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Ranges and decoded values of the strings of a JSON array already known to be valid
