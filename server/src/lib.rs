@@ -4,6 +4,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod layers;
 pub mod model;
+pub mod registry;
 pub mod render;
 pub mod rules;
 pub mod shell;
