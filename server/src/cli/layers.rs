@@ -26,17 +26,17 @@ pub(crate) fn layers(args: &LayersArgs) -> Result<ExitStatus> {
     for a in &args.build_args {
         match a.split_once('=') {
             Some((k, v)) => build_args.push((k.to_owned(), v.to_owned())),
-            None => match std::env::var(a) {
-                // Like `docker build --build-arg NAME`: the value comes from the environment.
-                Ok(v) => build_args.push((a.clone(), v)),
-                Err(_) => {
+            // Like `docker build --build-arg NAME`: the value comes from the environment.
+            None => {
+                let Ok(v) = std::env::var(a) else {
                     report_error(
                         colors,
                         &format!("--build-arg {a}: no `=` and no such environment variable"),
                     );
                     return Ok(ExitStatus::Error);
-                }
-            },
+                };
+                build_args.push((a.clone(), v));
+            }
         }
     }
     let context_dir: Option<PathBuf> = if args.no_context {

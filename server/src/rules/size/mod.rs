@@ -1,0 +1,1292 @@
+//! Category `size`: bytes the image carries for nothing, such as package caches and index
+//! files left behind in the layer that wrote them.
+//!
+//! Every rule here reads the parsed shell of a RUN ([`Instruction::script`]): it finds the
+//! command that fills a cache (`apt-get update`, `pip install`, ...), then looks for what
+//! makes it harmless: an option (`--no-cache`), a cleanup later in the same RUN (joined by
+//! any operator), an environment setting, or a `RUN --mount` over the cache directory.
+//!
+//! Only stages whose layers ship are checked ([`common::shipped_stages`]): a builder that
+//! is only copied from (`COPY --from`) goes away with its caches.
+//!
+//! Known limitations, shared by all the rules of this category:
+//! - Commands inside a string (`sh -c 'apt-get update'`, `su -c ...`) are one word to the
+//!   shell model: the cache-filling commands there are not seen. Cleanups there are (see
+//!   [`later`]), since missing one would be a false alarm.
+//! - RUNs in a stage whose shell is not POSIX (`SHELL ["powershell", ...]`, Windows base
+//!   images) are skipped.
+
+mod apk_cache;
+mod apt_install_recommends;
+mod apt_lists_not_removed;
+mod conda_clean_missing;
+mod gem_docs;
+mod go_build_cache;
+mod npm_cache;
+mod package_manager_clean_missing;
+mod pip_cache;
+
+pub use apk_cache::ApkCache;
+pub use apt_install_recommends::AptInstallRecommends;
+pub use apt_lists_not_removed::AptListsNotRemoved;
+pub use conda_clean_missing::CondaCleanMissing;
+pub use gem_docs::GemDocs;
+pub use go_build_cache::GoBuildCache;
+pub use npm_cache::NpmCache;
+pub use package_manager_clean_missing::PackageManagerCleanMissing;
+pub use pip_cache::PipCache;
+
+use super::{Context, RuleEntry, common};
+use crate::diagnostic::{Applicability, Edit, Fix};
+use crate::model::{Arguments, Dockerfile, Instruction, InstructionKind, SourceMap};
+use crate::shell::{Command, Operator, ShellScript, Word};
+use crate::text::TextRange;
+
+/// The size rules, sorted by code.
+pub static RULES: &[RuleEntry] = &[
+    RuleEntry {
+        meta: &AptListsNotRemoved::META,
+        new: || Box::new(AptListsNotRemoved),
+    },
+    RuleEntry {
+        meta: &AptInstallRecommends::META,
+        new: || Box::new(AptInstallRecommends),
+    },
+    RuleEntry {
+        meta: &ApkCache::META,
+        new: || Box::new(ApkCache),
+    },
+    RuleEntry {
+        meta: &PipCache::META,
+        new: || Box::new(PipCache),
+    },
+    RuleEntry {
+        meta: &NpmCache::META,
+        new: || Box::new(NpmCache),
+    },
+    RuleEntry {
+        meta: &PackageManagerCleanMissing::META,
+        new: || Box::new(PackageManagerCleanMissing),
+    },
+    RuleEntry {
+        meta: &GemDocs::META,
+        new: || Box::new(GemDocs),
+    },
+    RuleEntry {
+        meta: &CondaCleanMissing::META,
+        new: || Box::new(CondaCleanMissing),
+    },
+    RuleEntry {
+        meta: &GoBuildCache::META,
+        new: || Box::new(GoBuildCache),
+    },
+];
+
+// ---------------------------------------------------------------------------------------
+// The RUN and its commands
+// ---------------------------------------------------------------------------------------
+
+/// The parsed script of a RUN these rules check: a RUN run by a POSIX shell, in a stage
+/// whose layers ship; `None` for anything else.
+pub(crate) fn checked_script<'a>(
+    ins: &'a Instruction,
+    file: &Dockerfile,
+) -> Option<&'a ShellScript> {
+    if ins.kind != InstructionKind::Run {
+        return None;
+    }
+    let script = ins.script()?;
+    (posix_shell(file, ins) && shipped(file, ins)).then_some(script)
+}
+
+/// Whether the layers of `ins`'s stage end up in a shipped image.
+pub(crate) fn shipped(file: &Dockerfile, ins: &Instruction) -> bool {
+    ins.stage
+        .is_none_or(|s| common::shipped_stages(file).get(s).copied().unwrap_or(true))
+}
+
+/// One command as the program it runs: wrappers such as `sudo`, `env A=1` or `xargs` are
+/// looked through, so `sudo -E apt-get install` is a call of `apt-get`.
+#[derive(Debug)]
+pub(crate) struct Call<'a> {
+    /// Index of the command in [`ShellScript::commands`].
+    pub index: usize,
+    pub command: &'a Command,
+    /// The program word (`/usr/bin/apt-get`).
+    pub program: &'a Word,
+    /// The program without its path (`apt-get`).
+    pub name: &'a str,
+    /// The words after the program.
+    pub args: &'a [Word],
+    /// `NAME=value` assignments for this command: shell prefixes and `env` arguments.
+    pub env: Vec<&'a str>,
+    /// The wrappers looked through, outermost first (`sudo`, `xargs`).
+    pub wrappers: Vec<&'a str>,
+}
+
+/// Programs that run the command given in their arguments.
+const WRAPPERS: &[&str] = &[
+    "sudo",
+    "env",
+    "nice",
+    "nohup",
+    "time",
+    "command",
+    "exec",
+    "xargs",
+    "stdbuf",
+    "timeout",
+    "eatmydata",
+    "fakeroot",
+    "ionice",
+    "chronic",
+];
+
+/// Options of the wrappers that take a separate value.
+fn wrapper_value_option(wrapper: &str, option: &str) -> bool {
+    match wrapper {
+        "sudo" => matches!(
+            option,
+            "-u" | "-g"
+                | "-p"
+                | "-C"
+                | "-D"
+                | "-h"
+                | "-r"
+                | "-t"
+                | "-U"
+                | "-T"
+                | "--user"
+                | "--group"
+        ),
+        "env" => matches!(
+            option,
+            "-u" | "-C" | "-S" | "--unset" | "--chdir" | "--split-string"
+        ),
+        "nice" => matches!(option, "-n" | "--adjustment"),
+        "xargs" => matches!(
+            option,
+            "-a" | "-d"
+                | "-E"
+                | "-I"
+                | "-L"
+                | "-n"
+                | "-P"
+                | "-s"
+                | "--arg-file"
+                | "--delimiter"
+                | "--max-args"
+                | "--max-procs"
+                | "--max-lines"
+                | "--max-chars"
+        ),
+        "stdbuf" => matches!(option, "-i" | "-o" | "-e"),
+        "timeout" => matches!(option, "-s" | "-k" | "--signal" | "--kill-after"),
+        "ionice" => matches!(option, "-c" | "-n" | "-p" | "--class" | "--classdata"),
+        "exec" => option == "-a",
+        _ => false,
+    }
+}
+
+fn base_name(word: &str) -> &str {
+    word.rsplit('/').next().unwrap_or(word)
+}
+
+/// The program calls of `script`, in source order.
+pub(crate) fn calls(script: &ShellScript) -> Vec<Call<'_>> {
+    script
+        .commands
+        .iter()
+        .enumerate()
+        .filter_map(|(index, command)| call_of(index, command))
+        .collect()
+}
+
+fn call_of(index: usize, command: &Command) -> Option<Call<'_>> {
+    let mut program = command.name.as_ref()?;
+    let mut args: &[Word] = &command.args;
+    let mut env: Vec<&str> = command.env.iter().map(|w| w.value.as_str()).collect();
+    let mut wrappers = Vec::new();
+    // Bounded: every round consumes at least the program word.
+    loop {
+        let wrapper = base_name(&program.value);
+        if !WRAPPERS.contains(&wrapper) {
+            break;
+        }
+        wrappers.push(wrapper);
+        let mut i = 0;
+        let mut positional = 0;
+        while i < args.len() {
+            let a = args[i].value.as_str();
+            if a == "--" {
+                i += 1;
+                break;
+            }
+            // `command -v apt-get` looks a program up; it does not run it.
+            if wrapper == "command" && matches!(a, "-v" | "-V") {
+                return None;
+            }
+            if a.starts_with('-') && a.len() > 1 {
+                i += if wrapper_value_option(wrapper, a) {
+                    2
+                } else {
+                    1
+                };
+            } else if wrapper == "env" && a.contains('=') {
+                env.push(a);
+                i += 1;
+            } else if wrapper == "timeout" && positional == 0 {
+                // The duration.
+                positional += 1;
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        let (next, rest) = args.get(i..)?.split_first()?;
+        program = next;
+        args = rest;
+    }
+    Some(Call {
+        index,
+        command,
+        program,
+        name: base_name(&program.value),
+        args,
+        env,
+        wrappers,
+    })
+}
+
+impl<'a> Call<'a> {
+    /// Index (into `args`) and word of the arguments that are not options, skipping the
+    /// values of the options in `value_options` (written as separate words).
+    pub(crate) fn operands(&self, value_options: &[&str]) -> Vec<(usize, &'a Word)> {
+        let args: &'a [Word] = self.args;
+        let mut out = Vec::new();
+        let mut i = 0;
+        let mut only_operands = false;
+        while i < args.len() {
+            let a = args[i].value.as_str();
+            if only_operands || !a.starts_with('-') || a == "-" {
+                out.push((i, &args[i]));
+            } else if a == "--" {
+                only_operands = true;
+            } else if value_options.contains(&a) {
+                i += 1;
+            }
+            i += 1;
+        }
+        out
+    }
+
+    /// The first operand: the subcommand of `apt-get`, `pip`, `npm`, ...
+    pub(crate) fn subcommand(&self, value_options: &[&str]) -> Option<(usize, &'a Word)> {
+        self.operands(value_options).into_iter().next()
+    }
+
+    /// The subcommand, when it is one of `names`.
+    pub(crate) fn subcommand_in(
+        &self,
+        value_options: &[&str],
+        names: &[&str],
+    ) -> Option<(usize, &'a Word)> {
+        self.subcommand(value_options)
+            .filter(|(_, w)| names.contains(&w.value.as_str()))
+    }
+
+    /// Whether any argument is one of `options`, alone or as `option=value`.
+    pub(crate) fn has_option(&self, options: &[&str]) -> bool {
+        self.args.iter().any(|w| {
+            let v = w.value.as_str();
+            let name = v.split_once('=').map_or(v, |(n, _)| n);
+            options.contains(&name)
+        })
+    }
+
+    /// The value of an environment assignment `name=value` on this command.
+    pub(crate) fn env_value(&self, name: &str) -> Option<&'a str> {
+        self.env.iter().find_map(|e| {
+            e.split_once('=')
+                .filter(|(n, _)| *n == name)
+                .map(|(_, v)| v)
+        })
+    }
+
+    /// The argument right after `word`, one of this call's arguments (`download` after
+    /// `mod` in `go mod download`).
+    pub(crate) fn arg_after(&self, word: &Word) -> Option<&'a Word> {
+        let args: &'a [Word] = self.args;
+        let i = args.iter().position(|w| std::ptr::eq(w, word))?;
+        args.get(i + 1)
+    }
+
+    /// The source range from the program word to `last` (`apt-get -y install`).
+    pub(crate) fn range_to(&self, last: &Word) -> TextRange {
+        self.program.range.cover(last.range)
+    }
+}
+
+/// Whether `name` is a Python interpreter (`python`, `python3`, `python3.12`).
+fn is_python(name: &str) -> bool {
+    name.strip_prefix("python")
+        .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
+}
+
+/// Whether `name` is pip (`pip`, `pip3`, `pip3.12`).
+fn is_pip(name: &str) -> bool {
+    name.strip_prefix("pip")
+        .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
+}
+
+/// The arguments of a pip call: `pip3 ...` or `python3 -m pip ...`.
+pub(crate) fn pip_args<'a>(call: &Call<'a>) -> Option<&'a [Word]> {
+    if is_pip(call.name) {
+        return Some(call.args);
+    }
+    if !is_python(call.name) {
+        return None;
+    }
+    let args: &'a [Word] = call.args;
+    let m = args.iter().position(|w| w.value == "-m")?;
+    // Only interpreter options may come before `-m`.
+    if args[..m].iter().any(|w| !w.value.starts_with('-')) {
+        return None;
+    }
+    let module = args.get(m + 1)?;
+    is_pip(&module.value).then(|| &args[m + 2..])
+}
+
+/// A pip call seen as a call of `pip` with the arguments after the module name, so that
+/// subcommand and option helpers work on `python -m pip` too.
+pub(crate) fn as_pip<'a>(call: &Call<'a>) -> Option<Call<'a>> {
+    let args = pip_args(call)?;
+    Some(Call {
+        index: call.index,
+        command: call.command,
+        program: call.program,
+        name: "pip",
+        args,
+        env: call.env.clone(),
+        wrappers: call.wrappers.clone(),
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Paths: mounts and removals
+// ---------------------------------------------------------------------------------------
+
+/// Normalise a path for comparison: home directories (`~`, `$HOME`, `/root`,
+/// `/home/<user>`) become `~`, `$GOPATH` becomes `/go`, trailing `/`, `/*` and `/.` go.
+pub(crate) fn normalize_path(path: &str) -> String {
+    let mut p = path.trim().to_owned();
+    for (from, to) in [
+        ("$(go env GOCACHE)", "~/.cache/go-build"),
+        ("$(go env GOMODCACHE)", "/go/pkg/mod"),
+        ("${GOPATH}", "/go"),
+        ("$GOPATH", "/go"),
+        ("${HOME}", "~"),
+        ("$HOME", "~"),
+    ] {
+        if let Some(rest) = p.strip_prefix(from) {
+            p = format!("{to}{rest}");
+        }
+    }
+    if p == "/root" || p.starts_with("/root/") {
+        p = format!("~{}", &p[5..]);
+    } else if let Some(rest) = p.strip_prefix("/home/") {
+        let after = rest.find('/').map_or("", |i| &rest[i..]);
+        p = format!("~{after}");
+    }
+    loop {
+        let trimmed = p
+            .strip_suffix("/*")
+            .or_else(|| p.strip_suffix("/."))
+            .or_else(|| p.strip_suffix('/'))
+            .map(str::to_owned);
+        match trimmed {
+            Some(t) if !t.is_empty() => p = t,
+            _ => break,
+        }
+    }
+    p
+}
+
+/// Whether removing (or mounting over) `dir` takes `path` with it: `dir` is `path` or one
+/// of its parents, or `dir` is `path/<glob>` (`/var/lib/apt/lists/*_*`, the content of
+/// `path`). Both are normalised first; `*` and `?` in `dir` match within one component.
+pub(crate) fn covers(dir: &str, path: &str) -> bool {
+    let dir = normalize_path(dir);
+    let path = normalize_path(path);
+    if dir == "/" {
+        return true;
+    }
+    let d: Vec<&str> = dir.split('/').collect();
+    let p: Vec<&str> = path.split('/').collect();
+    let prefix = |n: usize| d[..n].iter().zip(&p[..n]).all(|(g, c)| glob_match(g, c));
+    if d.len() <= p.len() {
+        return prefix(d.len());
+    }
+    d.len() == p.len() + 1
+        && d.last().is_some_and(|last| last.contains(['*', '?']))
+        && prefix(p.len())
+}
+
+/// Shell pattern matching of one path component: `*` and `?` (no brackets).
+fn glob_match(pattern: &str, text: &str) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some((pi, ti));
+            pi += 1;
+        } else if let Some((sp, st)) = star {
+            pi = sp + 1;
+            ti = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
+}
+
+/// Expand one level of braces: `/var/cache/{yum,dnf}` → both paths.
+fn expand_braces(word: &str) -> Vec<String> {
+    let (Some(open), Some(close)) = (word.find('{'), word.find('}')) else {
+        return vec![word.to_owned()];
+    };
+    if close < open || word[open..close].contains('$') {
+        return vec![word.to_owned()];
+    }
+    let (head, tail) = (&word[..open], &word[close + 1..]);
+    word[open + 1..close]
+        .split(',')
+        .map(|alt| format!("{head}{alt}{tail}"))
+        .collect()
+}
+
+/// A `RUN --mount`: its type and target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Mount {
+    pub kind: String,
+    pub target: Option<String>,
+}
+
+/// Parse a `--mount` value (`type=cache,target=/x,sharing=locked`, any order, CSV quotes
+/// allowed, `dst` and `destination` for `target`, `type` defaulting to `bind`).
+pub(crate) fn parse_mount(value: &str) -> Mount {
+    let mut kind = "bind".to_owned();
+    let mut target = None;
+    for field in split_csv(value) {
+        let (key, val) = field.split_once('=').unwrap_or((field.as_str(), ""));
+        let val = val.trim_matches(|c| c == '"' || c == '\'');
+        match key.trim().to_ascii_lowercase().as_str() {
+            "type" => kind = val.to_ascii_lowercase(),
+            "target" | "dst" | "destination" => target = Some(val.to_owned()),
+            _ => {}
+        }
+    }
+    Mount { kind, target }
+}
+
+/// Split on commas outside double quotes, removing the quotes (Go's `encoding/csv`, which
+/// BuildKit uses for `--mount`).
+fn split_csv(value: &str) -> Vec<String> {
+    let value = value.trim();
+    // The whole flag value may itself be quoted: `--mount="type=cache,target=/x"`.
+    let value = value
+        .strip_prefix('"')
+        .and_then(|v| v.strip_suffix('"'))
+        .filter(|v| !v.contains('"'))
+        .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
+        .unwrap_or(value);
+    let mut out = vec![String::new()];
+    let mut quoted = false;
+    for c in value.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => out.push(String::new()),
+            c => {
+                if let Some(last) = out.last_mut() {
+                    last.push(c);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The mounts of a RUN (`--mount` may be given several times).
+pub(crate) fn mounts(ins: &Instruction) -> Vec<Mount> {
+    ins.flags
+        .iter()
+        .filter(|f| f.name.value.eq_ignore_ascii_case("mount"))
+        .filter_map(|f| f.value_str().map(parse_mount))
+        .collect()
+}
+
+/// Whether a RUN mounts something (a cache, a tmpfs, ...) over `path` or a parent of it, so
+/// that what the command writes there never lands in the layer.
+pub(crate) fn mounted_over(ins: &Instruction, path: &str) -> bool {
+    mounts(ins)
+        .iter()
+        .filter_map(|m| m.target.as_deref())
+        .any(|t| covers(t, path))
+}
+
+/// Whether the RUN mounts a directory whose path ends like one of `suffixes` (`.npm`,
+/// `.cache/yarn`), for caches whose home directory is not known.
+pub(crate) fn mounted_like(ins: &Instruction, suffixes: &[&str]) -> bool {
+    mounts(ins)
+        .iter()
+        .filter_map(|m| m.target.as_deref())
+        .any(|t| {
+            let t = normalize_path(t);
+            suffixes
+                .iter()
+                .any(|s| t == *s || t.ends_with(&format!("/{s}")))
+        })
+}
+
+/// Whether `call` removes `path` (or a parent of it, or all of its content): `rm` with the
+/// path as an operand, or `find <path> ... -delete` / `-exec rm`.
+pub(crate) fn removes(call: &Call<'_>, path: &str) -> bool {
+    removed_paths(call)
+        .iter()
+        .any(|p| expand_braces(p).iter().any(|p| covers(p, path)))
+}
+
+/// The paths a call removes.
+pub(crate) fn removed_paths<'a>(call: &Call<'a>) -> Vec<&'a str> {
+    match call.name {
+        "rm" => call
+            .operands(&[])
+            .into_iter()
+            .map(|(_, w)| w.value.as_str())
+            .collect(),
+        "find" => {
+            let deletes = call
+                .args
+                .windows(2)
+                .any(|w| w[0].value == "-exec" && base_name(&w[1].value) == "rm")
+                || call.args.iter().any(|w| w.value == "-delete");
+            if !deletes {
+                return vec![];
+            }
+            call.args
+                .iter()
+                .take_while(|w| !w.value.starts_with('-') && w.value != "(" && w.value != "!")
+                .map(|w| w.value.as_str())
+                .collect()
+        }
+        _ => vec![],
+    }
+}
+
+/// The source after command `index` up to the next command (or the end of the RUN):
+/// operators and the redirections that tree-sitter-bash keeps outside the command
+/// (`echo x >> /etc/gemrc`).
+pub(crate) fn text_after<'s>(
+    source: &'s str,
+    ins: &Instruction,
+    script: &ShellScript,
+    index: usize,
+) -> &'s str {
+    let Some(command) = script.commands.get(index) else {
+        return "";
+    };
+    let end = script
+        .commands
+        .get(index + 1)
+        .map_or(ins.range.end, |c| c.range.start)
+        .max(command.range.end);
+    source.get(command.range.end..end).unwrap_or("")
+}
+
+/// Whether the root image of `ins`'s stage is one the shipped Debian package data can
+/// describe: not Ubuntu (whose index and packages differ).
+pub(crate) fn debian_data_applies(file: &Dockerfile, ins: &Instruction) -> bool {
+    !ins.stage
+        .and_then(|s| base_image(file, s))
+        .is_some_and(|b| b.to_ascii_lowercase().contains("ubuntu"))
+}
+
+/// Whether some call after index `after` satisfies `pred`, looking into the script strings
+/// of `sh -c '...'` and `su -c '...'` too (a cleanup is often written there).
+pub(crate) fn later(calls: &[Call<'_>], after: usize, pred: impl Fn(&Call<'_>) -> bool) -> bool {
+    calls.iter().any(|c| {
+        c.index > after
+            && (pred(c) || inline_script(c).is_some_and(|s| self::calls(&s).iter().any(&pred)))
+    })
+}
+
+/// The script of `sh -c 'script'` (`bash -ec`, `su user -c`, ...), parsed. Ranges in it
+/// are only approximate: the string's quotes are gone.
+pub(crate) fn inline_script(call: &Call<'_>) -> Option<ShellScript> {
+    let shell = matches!(
+        call.name,
+        "sh" | "bash" | "ash" | "dash" | "zsh" | "ksh" | "su" | "runuser"
+    );
+    if !shell {
+        return None;
+    }
+    let at = call.args.iter().position(|w| {
+        let v = w.value.as_str();
+        v == "-c"
+            || v == "--command"
+            || (v.starts_with('-') && !v.starts_with("--") && v.ends_with('c'))
+    })?;
+    let word = call.args.get(at + 1)?;
+    let mut map = SourceMap::default();
+    map.push(0, word.range.start, word.value.len());
+    Some(crate::shell::parse(&word.value, &map))
+}
+
+// ---------------------------------------------------------------------------------------
+// Stages and what earlier instructions set up
+// ---------------------------------------------------------------------------------------
+
+/// The stage `stage` and the stages it is built on (`FROM base AS build` → `base`), nearest
+/// first.
+pub(crate) fn lineage(file: &Dockerfile, stage: usize) -> Vec<usize> {
+    let mut out = vec![stage];
+    let mut current = stage;
+    while let Some(parent) = parent_stage(file, current) {
+        if out.contains(&parent) {
+            break;
+        }
+        out.push(parent);
+        current = parent;
+    }
+    out
+}
+
+fn parent_stage(file: &Dockerfile, stage: usize) -> Option<usize> {
+    let base = file.stages.get(stage)?.base.as_ref()?;
+    file.stages[..stage].iter().rposition(|s| {
+        s.name
+            .as_ref()
+            .is_some_and(|n| n.value.eq_ignore_ascii_case(&base.value))
+    })
+}
+
+/// The image a stage is ultimately built on (following `FROM <stage>`), as written.
+pub(crate) fn base_image(file: &Dockerfile, stage: usize) -> Option<String> {
+    let root = *lineage(file, stage).last()?;
+    let base = file.stages.get(root)?.base.as_ref()?;
+    Some(expand_global_args(file, &base.value))
+}
+
+/// `text` with `$NAME` and `${NAME}` replaced by the defaults of the `ARG`s before the
+/// first `FROM` (`ARG node=node:12-windowsservercore` / `FROM $node`); unknown names stay.
+fn expand_global_args(file: &Dockerfile, text: &str) -> String {
+    if !text.contains('$') {
+        return text.to_owned();
+    }
+    let defaults: Vec<(&str, String)> = file
+        .global_instructions()
+        .iter()
+        .filter(|i| i.kind == InstructionKind::Arg)
+        .flat_map(Instruction::words)
+        .filter_map(|w| {
+            let (name, value) = w.value.split_once('=')?;
+            Some((
+                name,
+                value.trim_matches(|c| c == '"' || c == '\'').to_owned(),
+            ))
+        })
+        .collect();
+    let mut out = text.to_owned();
+    for (name, value) in defaults.iter().rev() {
+        out = out
+            .replace(&format!("${{{name}}}"), value)
+            .replace(&format!("${name}"), value);
+    }
+    out
+}
+
+/// The repository name of an image reference without registry, tag or digest
+/// (`docker.io/library/ruby:3.3-slim` → `library/ruby`, `ruby:$V` → `ruby`).
+pub(crate) fn image_name(image: &str) -> &str {
+    let image = image.split('@').next().unwrap_or(image);
+    // The tag starts at the first `:` of the last path component (a registry port is in
+    // the first component: `localhost:5000/ruby`).
+    let last = image.rfind('/').map_or(0, |i| i + 1);
+    let name = match image[last..].find(':') {
+        Some(i) => &image[..last + i],
+        None => image,
+    };
+    match name.split_once('/') {
+        Some((host, rest)) if host.contains(['.', ':']) || host == "localhost" => rest,
+        _ => name,
+    }
+}
+
+/// The instructions that ran before `ins` in its image: the whole of the stages it is built
+/// on, then its own stage up to `ins`.
+pub(crate) fn earlier<'a>(file: &'a Dockerfile, ins: &Instruction) -> Vec<&'a Instruction> {
+    let Some(stage) = ins.stage else {
+        return vec![];
+    };
+    let mut out = Vec::new();
+    for s in lineage(file, stage).into_iter().rev() {
+        let Some(st) = file.stages.get(s) else {
+            continue;
+        };
+        for i in file.stage_instructions(st) {
+            if s == stage && i.range.start >= ins.range.start {
+                break;
+            }
+            out.push(i);
+        }
+    }
+    out
+}
+
+/// Whether an `ENV` or `ARG` before `ins` in its image sets `name`.
+pub(crate) fn env_set_before(file: &Dockerfile, ins: &Instruction, name: &str) -> bool {
+    earlier(file, ins).iter().any(|i| {
+        if !matches!(i.kind, InstructionKind::Env | InstructionKind::Arg) {
+            return false;
+        }
+        let words = i.words();
+        let legacy = i.kind == InstructionKind::Env
+            && words
+                .first()
+                .is_some_and(|w| w.value == name && !w.value.contains('='))
+            && words.len() > 1;
+        legacy
+            || words.iter().any(|w| {
+                w.value
+                    .split_once('=')
+                    .is_some_and(|(n, v)| n == name && !v.is_empty() && v != "\"\"" && v != "''")
+            })
+    })
+}
+
+/// Whether RUNs run in a POSIX shell where `ins` is: not after a `SHELL` of PowerShell or
+/// `cmd`, and not on a Windows base image without a `SHELL`.
+pub(crate) fn posix_shell(file: &Dockerfile, ins: &Instruction) -> bool {
+    let shell = earlier(file, ins)
+        .into_iter()
+        .rev()
+        .find(|i| i.kind == InstructionKind::Shell);
+    if let Some(shell) = shell {
+        let first = shell
+            .words()
+            .first()
+            .map(|w| base_name(&w.value).to_ascii_lowercase());
+        return first.is_none_or(|p| {
+            !(p.starts_with("powershell") || p.starts_with("pwsh") || p.starts_with("cmd"))
+        });
+    }
+    // Windows Dockerfiles mostly use the backtick escape, for PowerShell's backslashes.
+    if file.escape == '`' {
+        return false;
+    }
+    let base = ins
+        .stage
+        .and_then(|s| base_image(file, s))
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    ![
+        "windows",
+        "nanoserver",
+        "servercore",
+        "microsoft/iis",
+        "dotnet/framework",
+    ]
+    .iter()
+    .any(|w| base.contains(w))
+}
+
+/// Whether the shell-form text of an earlier RUN (in the same image) contains every one of
+/// `needles` (for configuration written by a RUN: `gemrc`, `--no-document`).
+pub(crate) fn earlier_run_mentions(file: &Dockerfile, ins: &Instruction, needles: &[&str]) -> bool {
+    earlier(file, ins).iter().any(|i| {
+        let i = i.effective();
+        if i.kind != InstructionKind::Run {
+            return false;
+        }
+        let text = match &i.args {
+            Arguments::Shell(s) => s.text.as_str(),
+            _ => "",
+        };
+        let bodies = i.heredocs.iter().map(|h| h.content.as_str());
+        std::iter::once(text)
+            .chain(bodies)
+            .any(|t| needles.iter().all(|n| t.contains(n)))
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Messages and fixes
+// ---------------------------------------------------------------------------------------
+
+/// "this layer (line N)": which layer a finding bloats.
+pub(crate) fn layer(ins: &Instruction) -> String {
+    format!("this layer (line {})", ins.start_line)
+}
+
+/// An edit inserting ` text` right after `word`.
+pub(crate) fn insert_after(word: &Word, text: &str) -> Edit {
+    Edit {
+        range: TextRange::empty(word.range.end),
+        content: format!(" {text}"),
+    }
+}
+
+/// A fix of one edit.
+pub(crate) fn fix(applicability: Applicability, edit: Edit) -> Fix {
+    Fix {
+        applicability,
+        edits: vec![edit],
+    }
+}
+
+/// An edit appending ` && text` right after command `index` of `script`, when that is a
+/// plain place to chain another command: a shell-form RUN (no heredoc) whose commands are
+/// all at the top level and joined by `&&` or `;`, with nothing but those operators, spaces
+/// and line continuations between the command and the next one.
+pub(crate) fn append_after(
+    ctx: &Context<'_>,
+    ins: &Instruction,
+    script: &ShellScript,
+    index: usize,
+    text: &str,
+) -> Option<Edit> {
+    if !ins.heredocs.is_empty() || script.has_error {
+        return None;
+    }
+    let commands = &script.commands;
+    let simple = commands
+        .iter()
+        .all(|c| c.depth == 0 && matches!(c.next, None | Some(Operator::And | Operator::Seq)));
+    if !simple {
+        return None;
+    }
+    let end = commands.get(index)?.range.end;
+    let rest = ctx.source.get(end..ins.range.end)?;
+    plain_gap(rest, ctx.file.escape).then(|| Edit {
+        range: TextRange::empty(end),
+        content: format!(" && {text}"),
+    })
+}
+
+/// Whether `rest` (the source after a command) goes on with `&&`, `;` or the end of the
+/// instruction, past spaces, line continuations and the comment lines they may hold: then
+/// a command inserted right after the first one stays outside any redirection or argument.
+fn plain_gap(rest: &str, escape: char) -> bool {
+    let mut s = rest;
+    loop {
+        s = s.trim_start_matches([' ', '\t']);
+        if let Some(after) = s.strip_prefix(escape) {
+            let Some(nl) = after.find('\n') else {
+                return false;
+            };
+            if !after[..nl].trim().is_empty() {
+                return false;
+            }
+            s = &after[nl + 1..];
+            // Comment lines inside a continuation are dropped by the builder.
+            while s.trim_start().starts_with('#') {
+                s = s.find('\n').map_or("", |i| &s[i + 1..]);
+            }
+            continue;
+        }
+        return s.is_empty()
+            || s.starts_with("&&")
+            || (s.starts_with(';') && !s.starts_with(";;"))
+            || s.starts_with(['\n', '\r']);
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    //! Running one size rule over a snippet, for the rules' unit tests.
+
+    use crate::diagnostic::Diagnostic;
+    use crate::syntax::parse;
+
+    fn entry(code: &str) -> &'static crate::rules::RuleEntry {
+        super::RULES
+            .iter()
+            .find(|e| e.meta.code == code)
+            .unwrap_or_else(|| panic!("no rule {code}"))
+    }
+
+    /// The full diagnostics of rule `code` in `text`.
+    pub(crate) fn diagnostics(code: &str, text: &str) -> Vec<Diagnostic> {
+        crate::rules::run(&parse(text), text, &[entry(code)])
+    }
+
+    /// `(1-based line, flagged text, message)` of every finding of rule `code` in `text`.
+    pub(crate) fn findings(code: &str, text: &str) -> Vec<(u32, String, String)> {
+        let df = parse(text);
+        crate::rules::run(&df, text, &[entry(code)])
+            .into_iter()
+            .map(|d| {
+                (
+                    df.line_index.line_col(d.range.start, text).line,
+                    d.range.slice(text).to_owned(),
+                    d.message,
+                )
+            })
+            .collect()
+    }
+
+    /// The 1-based lines of the findings of rule `code` in `text`.
+    pub(crate) fn lines(code: &str, text: &str) -> Vec<u32> {
+        findings(code, text).into_iter().map(|f| f.0).collect()
+    }
+
+    /// `text` with the fixes of every finding of rule `code` applied; asserts that there
+    /// is at least one finding and that every finding has a fix.
+    pub(crate) fn fixed(code: &str, text: &str) -> String {
+        let diags = diagnostics(code, text);
+        assert!(!diags.is_empty(), "no finding of {code} in {text:?}");
+        let mut edits: Vec<_> = diags
+            .iter()
+            .flat_map(|d| {
+                d.fix
+                    .as_ref()
+                    .unwrap_or_else(|| panic!("no fix: {d:?}"))
+                    .edits
+                    .clone()
+            })
+            .collect();
+        edits.sort_by_key(|e| e.range.start);
+        let mut out = text.to_owned();
+        for edit in edits.iter().rev() {
+            out.replace_range(edit.range.start..edit.range.end, &edit.content);
+        }
+        out
+    }
+
+    /// Apply the fixes of `code` to `text`, check that the result parses as cleanly as
+    /// before and that the rule no longer fires; returns the fixed text.
+    pub(crate) fn fixed_and_clean(code: &str, text: &str) -> String {
+        let out = fixed(code, text);
+        let before = parse(text);
+        let after = parse(&out);
+        assert_eq!(after.errors.len(), before.errors.len(), "{out}");
+        let broke = after
+            .instructions
+            .iter()
+            .filter_map(|i| i.script())
+            .any(|s| s.has_error);
+        assert!(!broke, "the fix breaks the shell syntax:\n{out}");
+        assert_eq!(
+            findings(code, &out),
+            [],
+            "still flagged after the fix:\n{out}"
+        );
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::findings;
+    use super::*;
+    use crate::syntax::parse;
+
+    /// The first ```dockerfile block at or after `from` in `docs`, and where it ends.
+    fn dockerfile_block(docs: &str, from: usize) -> Option<(&str, usize)> {
+        let fence = "```dockerfile\n";
+        let start = docs[from..].find(fence)? + from + fence.len();
+        let len = docs[start..].find("```")?;
+        Some((&docs[start..start + len], start + len + 3))
+    }
+
+    #[test]
+    fn doc_examples_fire_and_fixed_examples_do_not() {
+        for entry in RULES {
+            let meta = entry.meta;
+            let docs = meta.docs;
+            let example = docs.find("## Example").expect("an example");
+            let (bad, end) = dockerfile_block(docs, example).expect("an example block");
+            let instead = docs[end..].find("Use instead:").expect("`Use instead:`") + end;
+            let (good, _) = dockerfile_block(docs, instead).expect("a `Use instead` block");
+            assert!(
+                !findings(meta.code, bad).is_empty(),
+                "{}: the example does not trigger the rule:\n{bad}",
+                meta.code
+            );
+            assert_eq!(
+                findings(meta.code, good),
+                [],
+                "{}: the fixed example triggers the rule",
+                meta.code
+            );
+        }
+    }
+
+    #[test]
+    fn docs_follow_the_house_layout() {
+        for entry in RULES {
+            let meta = entry.meta;
+            let docs = meta.docs;
+            let first = docs.lines().next().unwrap_or_default();
+            assert!(
+                first.ends_with('.') && !first.starts_with('#'),
+                "{}: first line {first:?}",
+                meta.code
+            );
+            let headings: Vec<&str> = docs.lines().filter(|l| l.starts_with("## ")).collect();
+            let mut expected = vec!["## What it does", "## Why is this bad?", "## Example"];
+            if headings.contains(&"## Fix safety") {
+                expected.push("## Fix safety");
+            }
+            expected.push("## References");
+            assert_eq!(headings, expected, "{}", meta.code);
+            assert_eq!(meta.category, crate::diagnostic::Category::Size);
+            assert!(meta.code.starts_with("SZ"));
+            let unsafe_fix = docs.contains("## Fix safety");
+            assert_eq!(
+                unsafe_fix,
+                matches!(meta.code, "SZ001" | "SZ002" | "SZ006"),
+                "{}: `## Fix safety` belongs to the rules with an unsafe fix",
+                meta.code
+            );
+        }
+        for pair in RULES.windows(2) {
+            assert!(pair[0].meta.code < pair[1].meta.code);
+        }
+    }
+
+    fn script_calls(text: &str) -> Vec<(String, Vec<String>, Vec<String>)> {
+        let df = parse(text);
+        let ins = df.instructions.last().expect("a RUN");
+        let script = ins.script().expect("a script");
+        calls(script)
+            .iter()
+            .map(|c| {
+                (
+                    c.name.to_owned(),
+                    c.args.iter().map(|w| w.value.clone()).collect(),
+                    c.env.iter().map(|e| (*e).to_owned()).collect(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn wrappers_are_looked_through() {
+        let c = script_calls(
+            "FROM a\nRUN sudo -E -u root env -i A=1 nice -n 5 /usr/bin/apt-get install x \
+             && cat l | xargs -r -n 1 apt-get install -y && timeout -s KILL 60 pip install y\n",
+        );
+        assert_eq!(c[0].0, "apt-get");
+        assert_eq!(c[0].1, ["install", "x"]);
+        assert_eq!(c[0].2, ["A=1"]);
+        assert_eq!(c[1].0, "cat");
+        assert_eq!(c[2].0, "apt-get");
+        assert_eq!(c[2].1, ["install", "-y"]);
+        assert_eq!(c[3].0, "pip");
+        // A wrapper with nothing to run is not a call.
+        assert_eq!(script_calls("FROM a\nRUN env\n").len(), 0);
+        assert_eq!(script_calls("FROM a\nRUN command -v pip\n").len(), 0);
+        assert_eq!(
+            script_calls("FROM a\nRUN command pip install x\n")[0].0,
+            "pip"
+        );
+    }
+
+    #[test]
+    fn operands_skip_option_values() {
+        let df =
+            parse("FROM a\nRUN apt-get -o Debug::x=1 -qq --yes install -t bookworm curl -- -x\n");
+        let script = df.instructions[1].script().expect("script");
+        let calls = calls(script);
+        let ops: Vec<&str> = calls[0]
+            .operands(&["-o", "-t"])
+            .iter()
+            .map(|(_, w)| w.value.as_str())
+            .collect();
+        assert_eq!(ops, ["install", "curl", "-x"]);
+    }
+
+    #[test]
+    fn pip_is_found_behind_python_m() {
+        let c = script_calls(
+            "FROM a\nRUN python3.12 -u -m pip install x && /venv/bin/pip3 install y\n",
+        );
+        let df = parse(
+            "FROM a\nRUN python3.12 -u -m pip install x && /venv/bin/pip3 install y && python app.py -m pip\n",
+        );
+        let script = df.instructions[1].script().expect("script");
+        let found: Vec<usize> = calls(script)
+            .iter()
+            .filter_map(|c| pip_args(c).map(<[Word]>::len))
+            .collect();
+        assert_eq!(found, [2, 2]);
+        assert_eq!(c[0].0, "python3.12");
+    }
+
+    #[test]
+    fn cleanups_inside_shell_strings_count() {
+        let df = parse(
+            "FROM a\nRUN apt-get update && sudo bash -ec \"apt-get install -y x && rm -rf /var/lib/apt/lists/*\"\n",
+        );
+        let script = df.instructions[1].script().expect("script");
+        let calls = calls(script);
+        assert!(later(&calls, 0, |c| removes(c, "/var/lib/apt/lists")));
+        assert!(!later(&calls, 1, |c| removes(c, "/var/lib/apt/lists")));
+        let df = parse("FROM a\nRUN pip install x && su app -c 'rm -rf ~/.cache'\n");
+        let script = df.instructions[1].script().expect("script");
+        assert!(later(&calls_of(script), 0, |c| removes(c, "~/.cache/pip")));
+        let df = parse("FROM a\nRUN pip install x && bash build.sh -c\n");
+        let script = df.instructions[1].script().expect("script");
+        assert!(!later(&calls_of(script), 0, |c| removes(c, "~/.cache/pip")));
+    }
+
+    fn calls_of(script: &ShellScript) -> Vec<Call<'_>> {
+        calls(script)
+    }
+
+    #[test]
+    fn mount_values() {
+        assert_eq!(
+            parse_mount("type=cache,target=/var/cache/apt,sharing=locked"),
+            Mount {
+                kind: "cache".into(),
+                target: Some("/var/cache/apt".into())
+            }
+        );
+        assert_eq!(
+            parse_mount("sharing=locked,dst=/root/.npm,type=cache")
+                .target
+                .as_deref(),
+            Some("/root/.npm")
+        );
+        assert_eq!(
+            parse_mount("\"type=cache,destination=/x\"")
+                .target
+                .as_deref(),
+            Some("/x")
+        );
+        assert_eq!(
+            parse_mount("type=cache,\"target=/a,b\"").target.as_deref(),
+            Some("/a,b")
+        );
+        assert_eq!(parse_mount("target=/src").kind, "bind");
+        assert_eq!(
+            parse_mount("type=tmpfs,target='/tmp'").target.as_deref(),
+            Some("/tmp")
+        );
+        let df = parse(
+            "FROM a\nRUN --mount=type=cache,target=/var/cache/apt --mount=type=tmpfs,dst=/var/lib/apt \\\n  apt-get update\n",
+        );
+        let ins = &df.instructions[1];
+        assert_eq!(mounts(ins).len(), 2);
+        assert!(mounted_over(ins, "/var/lib/apt/lists"));
+        assert!(mounted_over(ins, "/var/cache/apt/archives"));
+        assert!(!mounted_over(ins, "/var/cache/apk"));
+    }
+
+    #[test]
+    fn paths() {
+        assert!(covers("/var/lib/apt/lists/*", "/var/lib/apt/lists"));
+        assert!(covers("/var/lib/apt/lists/", "/var/lib/apt/lists"));
+        assert!(covers("/var/lib/apt", "/var/lib/apt/lists"));
+        assert!(!covers("/var/lib/apt/lists/partial", "/var/lib/apt/lists"));
+        assert!(!covers("/var/lib/ap", "/var/lib/apt/lists"));
+        assert!(covers("~/.cache", "/root/.cache/pip"));
+        assert!(covers("$HOME/.cache/pip", "/root/.cache/pip"));
+        assert!(covers("/home/app/.cache/pip/*", "~/.cache/pip"));
+        assert!(covers("${GOPATH}/pkg/mod", "/go/pkg/mod"));
+        assert!(covers("$(go env GOCACHE)", "/root/.cache/go-build"));
+        assert!(!covers("/tmp/*", "/root/.cache"));
+        assert!(covers("/var/lib/apt/lists/*_*", "/var/lib/apt/lists"));
+        assert!(covers("/var/lib/apt/lists/*.lz4", "/var/lib/apt/lists"));
+        assert!(covers("/root/.cache/p*", "/root/.cache/pip"));
+        assert!(covers("/var/cache/*/", "/var/cache/apk"));
+        assert!(!covers("/var/lib/apt/lists/*/x", "/var/lib/apt/lists"));
+        assert!(covers("/var/lib/apt/*s", "/var/lib/apt/lists/x/y"));
+        assert!(covers("/*", "/var/lib/apt/lists"));
+        assert!(glob_match("*_*", "deb.debian.org_debian_Packages"));
+        assert!(!glob_match("*_*", "partial"));
+        assert!(glob_match("a?c*", "abcdef"));
+        assert_eq!(
+            expand_braces("/var/cache/{yum,dnf}"),
+            ["/var/cache/yum", "/var/cache/dnf"]
+        );
+    }
+
+    #[test]
+    fn images() {
+        assert_eq!(image_name("ruby:3.3-slim"), "ruby");
+        assert_eq!(image_name("docker.io/library/ruby:3.3"), "library/ruby");
+        assert_eq!(image_name("localhost:5000/ruby@sha256:abc"), "ruby");
+        assert_eq!(image_name("ruby:$RUBY_VERSION-slim"), "ruby");
+        assert_eq!(
+            image_name("mcr.microsoft.com/devcontainers/ruby:${templateOption:imageVariant}"),
+            "devcontainers/ruby"
+        );
+        let df = parse("FROM ruby:3 AS base\nFROM base AS build\nRUN x\nFROM alpine\n");
+        assert_eq!(lineage(&df, 1), [1, 0]);
+        assert_eq!(base_image(&df, 1).as_deref(), Some("ruby:3"));
+        assert_eq!(base_image(&df, 2).as_deref(), Some("alpine"));
+        let df = parse(
+            "ARG node=node:12-windowsservercore\nARG V=3\nFROM $node\nFROM ruby:${V}-slim\nFROM $X\n",
+        );
+        assert_eq!(
+            base_image(&df, 0).as_deref(),
+            Some("node:12-windowsservercore")
+        );
+        assert_eq!(base_image(&df, 1).as_deref(), Some("ruby:3-slim"));
+        assert_eq!(base_image(&df, 2).as_deref(), Some("$X"));
+    }
+
+    #[test]
+    fn builders_only_copied_from_are_not_checked() {
+        let df = parse(
+            "FROM a AS build\nRUN x\nFROM a AS unused\nRUN y\nFROM build AS final\nRUN z\n\
+             FROM b\nCOPY --from=final /x /x\nRUN w\n",
+        );
+        let runs: Vec<bool> = df
+            .instructions
+            .iter()
+            .filter(|i| i.kind == InstructionKind::Run)
+            .map(|i| checked_script(i, &df).is_some())
+            .collect();
+        assert_eq!(runs, [false, true, false, true]);
+    }
+
+    #[test]
+    fn windows_stages_are_not_posix() {
+        let df = parse(
+            "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN a\n\
+             FROM debian\nRUN b\nSHELL [\"pwsh\", \"-c\"]\nRUN c\n",
+        );
+        let runs: Vec<bool> = df
+            .instructions
+            .iter()
+            .filter(|i| i.kind == InstructionKind::Run)
+            .map(|i| posix_shell(&df, i))
+            .collect();
+        assert_eq!(runs, [false, true, false]);
+        let df = parse("ARG node=node:12-windowsservercore\nFROM $node\nRUN npm i\n");
+        assert!(!posix_shell(&df, &df.instructions[2]));
+        let df = parse("# escape=`\nFROM microsoft/iis\nRUN dir\n");
+        assert!(!posix_shell(&df, &df.instructions[1]));
+    }
+
+    #[test]
+    fn env_before() {
+        let df = parse(
+            "FROM a AS base\nENV PIP_NO_CACHE_DIR=1\nFROM base\nRUN x\nFROM a\nENV PIP_NO_CACHE_DIR true\nRUN y\nENV B=\"\"\n",
+        );
+        let x = &df.instructions[3];
+        let y = &df.instructions[6];
+        assert!(env_set_before(&df, x, "PIP_NO_CACHE_DIR"));
+        assert!(env_set_before(&df, y, "PIP_NO_CACHE_DIR"));
+        assert!(!env_set_before(&df, y, "B"));
+    }
+}
