@@ -24,8 +24,12 @@ impl Source {
     pub fn label(&self) -> String {
         match self {
             Self::Live { .. } => "live".to_owned(),
-            Self::Cache { fetched_at } => format!("cached {}", fetched_at.get(..10).unwrap_or(fetched_at)),
-            Self::Catalog { as_of, .. } => format!("catalogue, as of {}", as_of.get(..10).unwrap_or(as_of)),
+            Self::Cache { fetched_at } => {
+                format!("cached {}", fetched_at.get(..10).unwrap_or(fetched_at))
+            }
+            Self::Catalog { as_of, .. } => {
+                format!("catalogue, as of {}", as_of.get(..10).unwrap_or(as_of))
+            }
         }
     }
 }

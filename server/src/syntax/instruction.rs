@@ -314,7 +314,9 @@ impl Builder<'_> {
         let typ = TextRange::new(range.start, sep);
         let typ_word = Spanned::new(typ.slice(line).to_owned(), map.range(typ));
         let cmd = TextRange::new(next, range.end);
-        match self.maybe_json(line, map, cmd, false, |s, r| vec![(r.slice(s).to_owned(), r)]) {
+        match self.maybe_json(line, map, cmd, false, |s, r| {
+            vec![(r.slice(s).to_owned(), r)]
+        }) {
             Arguments::Exec(mut items) => {
                 items.insert(0, typ_word);
                 Arguments::Exec(items)

@@ -187,8 +187,10 @@ fn meant_as_json(body: &str) -> bool {
     }
     let after: String = chars.collect();
     // `,` or `]` as in JSON, or another quote: a forgotten comma.
-    matches!(after.trim_start().chars().next(), Some(',' | ']' | '"' | '\''))
-        || body.trim_end().ends_with(']') && comma_outside_quotes(body)
+    matches!(
+        after.trim_start().chars().next(),
+        Some(',' | ']' | '"' | '\'')
+    ) || body.trim_end().ends_with(']') && comma_outside_quotes(body)
 }
 
 /// `[a, b]`: a list whose items lack quotes.

@@ -55,9 +55,16 @@ impl Rule for LineTooLong {
 
     fn finish(&mut self, ctx: &mut Context<'_>) {
         let file = ctx.file;
-        for error in file.errors.iter().filter(|e| e.kind == SyntaxErrorKind::LineTooLong) {
-            ctx.report(&Self::META, error.range, error.message.clone()).help =
-                Some("Move the content into a file and `COPY` it, or split the line with `\\`".to_owned());
+        for error in file
+            .errors
+            .iter()
+            .filter(|e| e.kind == SyntaxErrorKind::LineTooLong)
+        {
+            ctx.report(&Self::META, error.range, error.message.clone())
+                .help = Some(
+                "Move the content into a file and `COPY` it, or split the line with `\\`"
+                    .to_owned(),
+            );
         }
     }
 }
@@ -73,7 +80,11 @@ mod tests {
         // 65,535 bytes with the line break still fit.
         let fits = format!("FROM a\nRUN {}\n", "x".repeat(65_535 - 5));
         assert_eq!(lines("SY012", &fits), [] as [u32; 0]);
-        let split = format!("FROM a\nRUN echo {} \\\n  {}\n", "x".repeat(40_000), "y".repeat(40_000));
+        let split = format!(
+            "FROM a\nRUN echo {} \\\n  {}\n",
+            "x".repeat(40_000),
+            "y".repeat(40_000)
+        );
         assert_eq!(lines("SY012", &split), [] as [u32; 0]);
     }
 }
