@@ -1,0 +1,36 @@
+//! Category `layers`: layers that could be fewer, such as consecutive RUNs that belong
+//! together.
+//!
+//! Every RUN commits a layer. Splitting work over several RUNs is sometimes right (a
+//! slow, stable step cached apart from a quick, changing one), but a cleanup in a later
+//! RUN cannot shrink the layer that wrote the files, and `apt-get install` split from its
+//! `apt-get update` reuses stale lists. These rules find the splits that cost something.
+
+mod unchained_runs;
+
+pub use unchained_runs::{DEFAULT_MIN_RUNS, UnchainedRuns};
+
+use super::RuleEntry;
+
+/// The layers rules, sorted by code.
+pub static RULES: &[RuleEntry] = &[RuleEntry {
+    meta: &UnchainedRuns::META,
+    new: || Box::new(UnchainedRuns::default()),
+}];
+
+#[cfg(test)]
+mod tests {
+    use super::RULES;
+    use crate::diagnostic::Category;
+    use crate::rules::common::test_support::{check_doc_examples, check_docs_layout};
+
+    #[test]
+    fn doc_examples_fire_and_fixed_examples_do_not() {
+        check_doc_examples(RULES, &crate::rules::FileFacts::default());
+    }
+
+    #[test]
+    fn docs_follow_the_house_layout() {
+        check_docs_layout(RULES, Category::Layers, "LY");
+    }
+}
