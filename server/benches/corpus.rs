@@ -759,6 +759,42 @@ fn speed(options: &Options) -> Result<()> {
         min.as_secs_f64(),
         max.as_secs_f64()
     );
+    // Parse + layer model + every rule, as `dlint check` does per file (no I/O, no output).
+    let mut samples = Vec::with_capacity(options.reps);
+    let mut findings = 0;
+    for _ in 0..options.reps {
+        findings = 0;
+        // Each repetition is a cold process: identical RUN bodies are parsed once per run.
+        dlint::shell::clear_cache();
+        let start = Instant::now();
+        for text in &texts {
+            let df = dlint::syntax::parse(std::hint::black_box(text));
+            findings += dlint::rules::run_all(&df, text).len();
+        }
+        samples.push(start.elapsed());
+    }
+    let lint_time = median(samples);
+    println!(
+        "parse + all rules, 1 thread, median of {}: {} ({findings} findings)",
+        options.reps,
+        rate(texts.len(), bytes, lint_time),
+    );
+    let mut samples = Vec::with_capacity(options.reps);
+    for _ in 0..options.reps {
+        dlint::shell::clear_cache();
+        let start = Instant::now();
+        for text in &texts {
+            let df = dlint::syntax::parse(std::hint::black_box(text));
+            for ins in &df.instructions {
+                std::hint::black_box(ins.effective().script());
+            }
+        }
+        samples.push(start.elapsed());
+    }
+    println!(
+        "  of which parse + every RUN body as shell (tree-sitter-bash): {}",
+        rate(texts.len(), bytes, median(samples)),
+    );
     let mut slowest: Vec<(Duration, &&PathBuf, usize)> = texts
         .iter()
         .zip(&kept_paths)

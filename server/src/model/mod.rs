@@ -105,6 +105,10 @@ pub struct Instruction {
     pub onbuild: Option<Box<Instruction>>,
     /// Index into [`Dockerfile::stages`]; `None` before the first `FROM`.
     pub stage: Option<usize>,
+    /// Whether a shell-form RUN here runs in a POSIX shell: false after a
+    /// `SHELL ["powershell", …]` or `["cmd", …]`, and in stages on Windows base images
+    /// (whose default shell is `cmd`). Inherited by stages built `FROM` this one.
+    pub posix_shell: bool,
     /// The shell script of a shell-form RUN, parsed with tree-sitter-bash on first use
     /// (see [`Instruction::script`]).
     #[serde(skip)]
@@ -129,6 +133,9 @@ impl Instruction {
     /// with tree-sitter-bash once and cached; ranges are in the Dockerfile source. `None`
     /// for other instructions and exec-form RUNs.
     pub fn script(&self) -> Option<&ShellScript> {
+        if !self.posix_shell {
+            return None;
+        }
         self.script
             .get_or_init(|| crate::shell::script_of(self))
             .as_ref()
@@ -282,6 +289,11 @@ pub struct Stage {
     /// The `AS name`, as written.
     pub name: Option<Spanned<String>>,
     pub platform: Option<Spanned<String>>,
+    /// Whether this stage's layers end up in an image that is shipped: the last stage, any
+    /// stage no other stage uses (it can only be another `--target`), and the stages these
+    /// are built `FROM`. A builder whose files are only copied out (`COPY --from`, mounts)
+    /// is not shipped: the size of its layers does not matter.
+    pub shipped: bool,
 }
 
 /// What a syntax problem is; syntax rules report these.

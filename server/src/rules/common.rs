@@ -54,33 +54,8 @@ pub(crate) fn sequences(file: &Dockerfile) -> Vec<Sequence<'_>> {
 
 /// Whether RUNs of `stage_instructions` before `ins` run in a POSIX shell: not after a
 /// `SHELL` of PowerShell or `cmd`, and not on a Windows base image.
-pub(crate) fn posix_shell(file: &Dockerfile, ins: &Instruction) -> bool {
-    let Some(stage) = ins.stage.and_then(|s| file.stages.get(s)) else {
-        return true;
-    };
-    let shell = file
-        .stage_instructions(stage)
-        .iter()
-        .take_while(|i| i.range.start < ins.range.start)
-        .filter(|i| i.kind == InstructionKind::Shell)
-        .last();
-    if let Some(shell) = shell {
-        let first = shell
-            .words()
-            .first()
-            .map(|w| base_name(&w.value).to_ascii_lowercase());
-        return first.is_none_or(|p| {
-            !(p.starts_with("powershell") || p.starts_with("pwsh") || p.starts_with("cmd"))
-        });
-    }
-    let base = stage
-        .base
-        .as_ref()
-        .map(|b| b.value.to_ascii_lowercase())
-        .unwrap_or_default();
-    !["windows", "nanoserver", "servercore"]
-        .iter()
-        .any(|w| base.contains(w))
+pub(crate) fn posix_shell(_file: &Dockerfile, ins: &Instruction) -> bool {
+    ins.posix_shell
 }
 
 /// For each stage, whether its layers end up in an image that is shipped: the last stage,
@@ -88,58 +63,7 @@ pub(crate) fn posix_shell(file: &Dockerfile, ins: &Instruction) -> bool {
 /// `FROM`. A builder whose files are only copied out (`COPY --from`) is not shipped: the
 /// size of its layers does not matter.
 pub(crate) fn shipped_stages(file: &Dockerfile) -> Vec<bool> {
-    let n = file.stages.len();
-    let index_of = |name: &str| {
-        file.stages
-            .iter()
-            .position(|s| {
-                s.name
-                    .as_ref()
-                    .is_some_and(|x| x.value.eq_ignore_ascii_case(name))
-            })
-            .or_else(|| name.parse::<usize>().ok().filter(|&i| i < n))
-    };
-    let parent = |i: usize| {
-        file.stages[i]
-            .base
-            .as_ref()
-            .and_then(|b| index_of(&b.value))
-            .filter(|&p| p < i)
-    };
-    let mut used = vec![false; n];
-    for (i, stage) in file.stages.iter().enumerate() {
-        if let Some(p) = parent(i) {
-            used[p] = true;
-        }
-        for ins in file.stage_instructions(stage) {
-            let ins = ins.effective();
-            let from = ins.flag("from").and_then(|f| f.value_str()).into_iter();
-            let mounts = ins
-                .flags
-                .iter()
-                .filter(|f| f.name.value == "mount")
-                .filter_map(|f| f.value_str())
-                .flat_map(|v| v.split(','))
-                .filter_map(|kv| kv.strip_prefix("from="));
-            for name in from.chain(mounts) {
-                if let Some(j) = index_of(name) {
-                    used[j] = true;
-                }
-            }
-        }
-    }
-    let mut shipped = vec![false; n];
-    for (i, &is_used) in used.iter().enumerate() {
-        if i + 1 == n || !is_used {
-            let mut at = Some(i);
-            // Bounded: parents have smaller indices.
-            while let Some(s) = at {
-                shipped[s] = true;
-                at = parent(s);
-            }
-        }
-    }
-    shipped
+    file.stages.iter().map(|s| s.shipped).collect()
 }
 
 /// The script of a shell-form RUN that runs in a POSIX shell.

@@ -8,6 +8,8 @@
 //! their bodies, as a shell would read them.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use tree_sitter::{Node, Parser};
 
@@ -83,8 +85,74 @@ thread_local! {
     static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
 }
 
+/// Scripts already parsed, by their text, with ranges relative to the text. RUN bodies
+/// repeat (the same `apt-get update && …` across a repository's Dockerfiles, and every
+/// unchanged RUN each time an editor re-lints a file), and tree-sitter-bash is the most
+/// expensive step of a lint, so each distinct text is parsed once per process.
+struct ScriptCache {
+    entries: HashMap<String, Arc<(Vec<Command>, bool)>>,
+    bytes: usize,
+}
+
+/// Bound on the cached script text; the cache is emptied when it is exceeded.
+const CACHE_BYTES: usize = 16 << 20;
+
+static CACHE: LazyLock<Mutex<ScriptCache>> = LazyLock::new(|| {
+    Mutex::new(ScriptCache {
+        entries: HashMap::new(),
+        bytes: 0,
+    })
+});
+
+/// Forget every cached script (benchmarks use it to measure a cold process).
+pub fn clear_cache() {
+    if let Ok(mut cache) = CACHE.lock() {
+        cache.entries.clear();
+        cache.bytes = 0;
+    }
+}
+
 /// Parse `text` as a shell script; ranges are mapped to the source with `map`.
 pub fn parse(text: &str, map: &SourceMap) -> ShellScript {
+    let cached = CACHE.lock().ok().and_then(|c| c.entries.get(text).cloned());
+    let parsed = cached.unwrap_or_else(|| {
+        let parsed = Arc::new(parse_uncached(text));
+        if let Ok(mut cache) = CACHE.lock() {
+            if cache.bytes + text.len() > CACHE_BYTES {
+                cache.entries.clear();
+                cache.bytes = 0;
+            }
+            cache.bytes += text.len();
+            cache.entries.insert(text.to_owned(), Arc::clone(&parsed));
+        }
+        parsed
+    });
+    let remap = |w: &Word| Word {
+        value: w.value.clone(),
+        range: map.range(w.range),
+    };
+    let commands = parsed
+        .0
+        .iter()
+        .map(|c| Command {
+            name: c.name.as_ref().map(remap),
+            args: c.args.iter().map(remap).collect(),
+            env: c.env.iter().map(remap).collect(),
+            redirects: c.redirects.iter().map(remap).collect(),
+            range: map.range(c.range),
+            next: c.next,
+            depth: c.depth,
+        })
+        .collect();
+    ShellScript {
+        commands,
+        text: text.to_owned(),
+        has_error: parsed.1,
+    }
+}
+
+/// Parse with tree-sitter-bash; ranges relative to `text`.
+fn parse_uncached(text: &str) -> (Vec<Command>, bool) {
     let tree = PARSER.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
@@ -95,41 +163,31 @@ pub fn parse(text: &str, map: &SourceMap) -> ShellScript {
         slot.as_mut()?.parse(text, None)
     });
     let Some(tree) = tree else {
-        return ShellScript {
-            text: text.to_owned(),
-            has_error: true,
-            ..ShellScript::default()
-        };
+        return (Vec::new(), true);
     };
     let root = tree.root_node();
     let mut w = Walker {
         text,
-        map,
         out: Vec::new(),
     };
     w.walk(root, 0);
-    ShellScript {
-        commands: w.out,
-        text: text.to_owned(),
-        has_error: root.has_error(),
-    }
+    (w.out, root.has_error())
 }
 
 struct Walker<'a> {
     text: &'a str,
-    map: &'a SourceMap,
     out: Vec<Command>,
 }
 
 impl Walker<'_> {
-    fn range(&self, n: Node) -> TextRange {
-        self.map.range(TextRange::new(n.start_byte(), n.end_byte()))
+    fn range(n: Node) -> TextRange {
+        TextRange::new(n.start_byte(), n.end_byte())
     }
 
     fn word(&self, n: Node) -> Word {
         Word {
             value: unquote(&self.text[n.byte_range()]),
-            range: self.range(n),
+            range: Self::range(n),
         }
     }
 
@@ -140,7 +198,7 @@ impl Walker<'_> {
                 "command" => self.command(child, depth),
                 "declaration_command" | "unset_command" => self.declaration(child, depth),
                 "variable_assignment" if node.kind() != "command" => {
-                    let range = self.range(child);
+                    let range = Self::range(child);
                     self.out.push(Command {
                         name: None,
                         args: vec![],
@@ -229,7 +287,7 @@ impl Walker<'_> {
         if let Some(n) = node.child_by_field_name("name") {
             self.walk(n, depth + 1);
         }
-        let range = self.range(node);
+        let range = Self::range(node);
         // Nested commands found in arguments were pushed first; keep source order.
         let at = self
             .out
@@ -261,7 +319,7 @@ impl Walker<'_> {
                 args.push(self.word(child));
             }
         }
-        let range = self.range(node);
+        let range = Self::range(node);
         self.out.push(Command {
             name,
             args,

@@ -91,3 +91,19 @@ fn unquoting() {
     assert_eq!(unquote(r#"'a b'"c\"d"e\ f"#), "a bc\"de f");
     assert_eq!(unquote(r#""$HOME/x""#), "$HOME/x");
 }
+
+#[test]
+fn no_sh_script_under_powershell_or_windows_bases() {
+    let df = parse(
+        "FROM alpine AS a\nRUN echo sh\nSHELL [\"pwsh\", \"-Command\"]\nRUN Write-Host hi\nFROM a\nRUN Get-Item x\n\
+         FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN dir\nSHELL [\"cmd\", \"/S\", \"/C\"]\n\
+         FROM alpine\nRUN echo back\n",
+    );
+    let scripts: Vec<bool> = df
+        .instructions
+        .iter()
+        .filter(|i| i.kind == crate::model::InstructionKind::Run)
+        .map(|i| i.script().is_some())
+        .collect();
+    assert_eq!(scripts, [true, false, false, false, true]);
+}

@@ -225,6 +225,7 @@ impl Builder<'_> {
             heredocs,
             onbuild,
             stage: None,
+            posix_shell: true,
             script: std::sync::OnceLock::new(),
         }
     }

@@ -94,10 +94,62 @@ fn set_lines(ins: &mut Instruction, start: u32, end: u32) {
     }
 }
 
-/// Group instructions into stages and record each instruction's stage.
+/// Whether a `SHELL` instruction selects a POSIX shell (`None` when it is not exec form).
+fn shell_is_posix(ins: &Instruction) -> Option<bool> {
+    let Arguments::Exec(items) = &ins.args else {
+        return None;
+    };
+    let first = items.first()?.value.to_ascii_lowercase();
+    let program = first.rsplit(['/', '\\']).next().unwrap_or(&first);
+    Some(
+        !(program.starts_with("powershell")
+            || program.starts_with("pwsh")
+            || program.starts_with("cmd")),
+    )
+}
+
+/// A Windows base image runs RUN with `cmd /S /C`.
+fn windows_base(image: &str) -> bool {
+    let image = image.to_ascii_lowercase();
+    ["windows", "nanoserver", "servercore"]
+        .iter()
+        .any(|w| image.contains(w))
+}
+
+/// Group instructions into stages and record each instruction's stage and shell.
 fn stages(instructions: &mut [Instruction]) -> Vec<Stage> {
     let mut stages: Vec<Stage> = Vec::new();
+    // The shell in force at the end of each stage, for stages built from it.
+    let mut stage_posix: Vec<bool> = Vec::new();
+    let mut posix = true;
     for (i, ins) in instructions.iter_mut().enumerate() {
+        if ins.kind == InstructionKind::From {
+            if !stages.is_empty() {
+                stage_posix.push(posix);
+            }
+            let base = ins
+                .words()
+                .first()
+                .map(|w| w.value.clone())
+                .unwrap_or_default();
+            posix = stages
+                .iter()
+                .position(|s: &Stage| {
+                    s.name
+                        .as_ref()
+                        .is_some_and(|n| n.value.eq_ignore_ascii_case(&base))
+                })
+                .map_or_else(|| !windows_base(&base), |s| stage_posix[s]);
+        } else if ins.effective().kind == InstructionKind::Shell
+            && ins.onbuild.is_none()
+            && let Some(p) = shell_is_posix(ins)
+        {
+            posix = p;
+        }
+        ins.posix_shell = posix;
+        if let Some(inner) = ins.onbuild.as_deref_mut() {
+            inner.posix_shell = posix;
+        }
         if ins.kind == InstructionKind::From {
             if let Some(last) = stages.last_mut() {
                 last.instructions.end = i;
@@ -108,6 +160,7 @@ fn stages(instructions: &mut [Instruction]) -> Vec<Stage> {
                 .then(|| words[2].clone());
             let platform = ins.flag("platform").and_then(|f| f.value.clone());
             stages.push(Stage {
+                shipped: false,
                 index: stages.len(),
                 from: i,
                 instructions: i..i + 1,
@@ -121,7 +174,64 @@ fn stages(instructions: &mut [Instruction]) -> Vec<Stage> {
             ins.stage = Some(last.index);
         }
     }
+    mark_shipped(&mut stages, instructions);
     stages
+}
+
+/// Set [`Stage::shipped`].
+fn mark_shipped(stages: &mut [Stage], instructions: &[Instruction]) {
+    let n = stages.len();
+    let index_of = |stages: &[Stage], name: &str| {
+        stages
+            .iter()
+            .position(|s| {
+                s.name
+                    .as_ref()
+                    .is_some_and(|x| x.value.eq_ignore_ascii_case(name))
+            })
+            .or_else(|| name.parse::<usize>().ok().filter(|&i| i < n))
+    };
+    let parents: Vec<Option<usize>> = (0..n)
+        .map(|i| {
+            stages[i]
+                .base
+                .as_ref()
+                .and_then(|b| index_of(stages, &b.value))
+                .filter(|&p| p < i)
+        })
+        .collect();
+    let mut used = vec![false; n];
+    for (i, stage) in stages.iter().enumerate() {
+        if let Some(p) = parents[i] {
+            used[p] = true;
+        }
+        for ins in &instructions[stage.instructions.clone()] {
+            let ins = ins.effective();
+            let from = ins.flag("from").and_then(|f| f.value_str()).into_iter();
+            let mounts = ins
+                .flags
+                .iter()
+                .filter(|f| f.name.value == "mount")
+                .filter_map(|f| f.value_str())
+                .flat_map(|v| v.split(','))
+                .filter_map(|kv| kv.strip_prefix("from="));
+            for name in from.chain(mounts) {
+                if let Some(j) = index_of(stages, name) {
+                    used[j] = true;
+                }
+            }
+        }
+    }
+    for (i, &is_used) in used.iter().enumerate() {
+        if i + 1 == n || !is_used {
+            let mut at = Some(i);
+            // Bounded: parents have smaller indices.
+            while let Some(s) = at {
+                stages[s].shipped = true;
+                at = parents[s];
+            }
+        }
+    }
 }
 
 /// The argument words of a FROM, for callers outside the model.

@@ -6,7 +6,7 @@
 //! makes it harmless: an option (`--no-cache`), a cleanup later in the same RUN (joined by
 //! any operator), an environment setting, or a `RUN --mount` over the cache directory.
 //!
-//! Only stages whose layers ship are checked ([`common::shipped_stages`]): a builder that
+//! Only stages whose layers ship are checked ([`crate::model::Stage::shipped`]): a builder that
 //! is only copied from (`COPY --from`) goes away with its caches.
 //!
 //! Known limitations, shared by all the rules of this category:
@@ -36,7 +36,7 @@ pub use npm_cache::NpmCache;
 pub use package_manager_clean_missing::PackageManagerCleanMissing;
 pub use pip_cache::PipCache;
 
-use super::{Context, RuleEntry, common};
+use super::{Context, RuleEntry};
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::model::{Arguments, Dockerfile, Instruction, InstructionKind, SourceMap};
 use crate::shell::{Command, Operator, ShellScript, Word};
@@ -102,7 +102,7 @@ pub(crate) fn checked_script<'a>(
 /// Whether the layers of `ins`'s stage end up in a shipped image.
 pub(crate) fn shipped(file: &Dockerfile, ins: &Instruction) -> bool {
     ins.stage
-        .is_none_or(|s| common::shipped_stages(file).get(s).copied().unwrap_or(true))
+        .is_none_or(|s| file.stages.get(s).is_none_or(|st| st.shipped))
 }
 
 /// One command as the program it runs: wrappers such as `sudo`, `env A=1` or `xargs` are
