@@ -658,6 +658,29 @@ fn fidelity(options: &Options) -> Result<()> {
             .map_or_else(|| "NO ERROR".to_owned(), |e| clip(e, 200));
         let _ = writeln!(out, "  {file}\n    buildkit: {error}\n    dlint:    {ours}");
     }
+    // How often the tree-sitter grammar agrees with the model (the model never depends on it).
+    let (mut instructions, mut agreeing, mut files_with_mismatch) = (0, 0, 0);
+    for record in &records {
+        let Ok(text) = read_text(&options.corpus.join(&record.file)) else {
+            continue;
+        };
+        let Ok(df) = parse_caught(&text) else {
+            continue;
+        };
+        let Some(tree) = dlint::syntax::tree::parse_tree(&text, None) else {
+            continue;
+        };
+        let agreement = dlint::syntax::tree::crosscheck(&df, &tree);
+        instructions += agreement.instructions;
+        agreeing += agreement.agreeing;
+        files_with_mismatch += usize::from(!agreement.mismatches.is_empty());
+    }
+    let _ = writeln!(
+        out,
+        "\ntree-sitter grammar vs model: {agreeing}/{instructions} instructions agree ({:.1} %); \
+         {files_with_mismatch} files have a mis-parse the model corrects",
+        100.0 * agreeing as f64 / instructions.max(1) as f64
+    );
     print!("{out}");
     drop(panic::take_hook());
     Ok(())
