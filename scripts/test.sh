@@ -5,8 +5,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Nothing beyond cargo is needed yet; system packages for later test servers go here,
-# installed only when missing:
-#   need_deb() { dpkg -s "$1" >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq "$@"; }; }
+# System packages for test servers, installed only when missing.
+need_deb() {
+  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed' ||
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"; }
+}
+# tests/registry.rs: a real registry (/usr/bin/docker-registry, CNCF distribution 2.8),
+# bcrypt htpasswd files for its Basic auth, and openssl for its token issuer's JWT keys.
+need_deb docker-registry
+need_deb apache2-utils
+need_deb openssl
 
 cargo test --locked --all-features

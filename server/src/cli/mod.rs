@@ -4,6 +4,7 @@
 //! exit code. Findings go to stdout; errors go to stderr as `dlint: error: ...`.
 
 mod check;
+mod image;
 mod layers;
 mod parse;
 mod read;
@@ -39,6 +40,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Show the documentation of a rule.
     Explain(ExplainArgs),
+    /// Show a base image's layers, sizes and variants, or analyse a saved image.
+    Image(ImageArgs),
 }
 
 #[derive(Debug, Args)]
@@ -143,6 +146,41 @@ pub struct RulesArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ImageArgs {
+    /// An image reference (`python:3.12-slim`, `gcr.io/distroless/static`).
+    #[arg(
+        value_name = "REF",
+        conflicts_with_all = ["archive", "oci_layout", "dockerfile"]
+    )]
+    pub reference: Option<String>,
+
+    /// The platform to show [default: linux/amd64; for a saved image: its only one].
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+    pub platform: Option<String>,
+
+    /// Analyse a `docker save` tarball: per-layer files, wasted bytes, efficiency.
+    #[arg(long, value_name = "FILE", conflicts_with = "oci_layout")]
+    pub archive: Option<PathBuf>,
+
+    /// Analyse an OCI image layout directory (`oci-layout`, `index.json`, `blobs/`).
+    #[arg(long, value_name = "DIR")]
+    pub oci_layout: Option<PathBuf>,
+
+    /// With --archive/--oci-layout: map layers to this Dockerfile's instructions. Alone:
+    /// what its final image weighs on each variant of its base.
+    #[arg(long, value_name = "PATH")]
+    pub dockerfile: Option<PathBuf>,
+
+    /// Use only the offline catalogue; never contact a registry.
+    #[arg(long)]
+    pub offline: bool,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ViewFormat::Text)]
+    pub format: ViewFormat,
+}
+
+#[derive(Debug, Args)]
 pub struct ExplainArgs {
     /// A rule code (`SY001`) or name (`unknown-instruction`), any case.
     #[arg(value_name = "CODE|NAME")]
@@ -194,6 +232,7 @@ pub fn run(cli: &Cli) -> Result<ExitStatus> {
         Command::Parse(args) => parse::parse(args),
         Command::Rules(args) => rules::rules(args),
         Command::Explain(args) => rules::explain(args),
+        Command::Image(args) => image::image(args),
     }
 }
 

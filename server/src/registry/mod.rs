@@ -5,6 +5,21 @@
 //! from ([`Source`]) so that users always see whether a figure is live, cached, or a dated
 //! catalogue entry.
 
+pub mod auth;
+pub mod cache;
+pub mod client;
+pub mod config;
+pub mod digest;
+pub mod error;
+pub mod fetch;
+pub mod manifest;
+pub mod reference;
+
+pub mod archive;
+pub mod catalog;
+pub mod show;
+pub mod variants;
+
 use serde::Serialize;
 
 /// Where facts about an image came from.
