@@ -1237,3 +1237,59 @@ async fn invalid_references_never_make_a_request() {
     assert!(matches!(err, RegistryError::Platform(_)), "{err:?}");
     assert_eq!(r.stats().requests, 0);
 }
+
+/// `dlint image` end to end: the real binary against the real registry, then again with
+/// `--offline` answered from the cache it filled, and `--offline` with an empty cache.
+#[tokio::test]
+async fn dlint_image_cli_live_then_offline_from_cache() {
+    let (reg, demo) = registry_with_demo().await;
+    let tmp = TempDir::new().unwrap();
+    let image = format!("{}/test/demo:multi", reg.host());
+    let run = |cache: &Path, offline: bool| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_dlint"));
+        cmd.args(["image", &image, "--format", "json"]);
+        if offline {
+            cmd.arg("--offline");
+        }
+        cmd.env("DLINT_CACHE_DIR", cache)
+            .env("HOME", tmp.path())
+            .env("DOCKER_CONFIG", tmp.path())
+            .output()
+            .unwrap()
+    };
+    let cache = tmp.path().join("cache");
+    let live = run(&cache, false);
+    assert_eq!(
+        live.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&live.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&live.stdout).unwrap();
+    assert_eq!(v["image"]["source"]["kind"], "live");
+    assert_eq!(v["image"]["platform"], "linux/amd64");
+    let sizes: Vec<u64> = v["image"]["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["compressed_bytes"].as_u64().unwrap())
+        .collect();
+    assert_eq!(sizes, demo.amd64.layer_sizes());
+
+    let cached = run(&cache, true);
+    assert_eq!(
+        cached.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&cached.stderr)
+    );
+    let c: serde_json::Value = serde_json::from_slice(&cached.stdout).unwrap();
+    assert_eq!(c["image"]["source"]["kind"], "cache");
+    assert_eq!(c["image"]["layers"], v["image"]["layers"]);
+
+    let empty = run(&tmp.path().join("empty"), true);
+    assert_eq!(empty.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&empty.stderr);
+    assert!(err.contains("offline"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}

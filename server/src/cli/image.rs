@@ -7,7 +7,7 @@
 //! the registry client lands, and every lookup falls back to the catalogue, saying why the
 //! live lookup did not answer when the catalogue has nothing either.
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -43,7 +43,39 @@ impl LiveLookup for NoLiveLookup {
 
 /// Run `dlint image` with the live lookup of this build.
 pub(crate) fn image(args: &ImageArgs) -> Result<ExitStatus> {
-    image_with(args, &NoLiveLookup)
+    if args.archive.is_some() || args.oci_layout.is_some() {
+        return image_with(args, &NoLiveLookup);
+    }
+    // `--offline` still answers from the on-disk cache; it only never touches the network.
+    let config = crate::registry::config::RegistryConfig {
+        offline: args.offline,
+        ..crate::registry::config::RegistryConfig::default()
+    };
+    let live = RegistryLookup(
+        crate::registry::fetch::BlockingRegistry::new(config).map_err(|e| e.to_string()),
+    );
+    image_with(args, &live)
+}
+
+/// The live registry client (with its on-disk cache) behind [`LiveLookup`].
+struct RegistryLookup(Result<crate::registry::fetch::BlockingRegistry, String>);
+
+impl LiveLookup for RegistryLookup {
+    fn lookup(&self, reference: &str, platform: &str) -> Result<ImageInfo, String> {
+        let registry = self.0.as_ref().map_err(Clone::clone)?;
+        // A progress line on a terminal while the registry answers; erased afterwards.
+        let progress = io::stderr().is_terminal();
+        if progress {
+            eprint!("fetching {reference} ({platform})…");
+        }
+        let result = registry
+            .lookup(reference, Some(platform))
+            .map_err(|e| e.to_string());
+        if progress {
+            eprint!("\r\x1b[K");
+        }
+        result
+    }
 }
 
 /// Run `dlint image` with a given live lookup.
@@ -93,11 +125,7 @@ fn reference_facts(
     live: &dyn LiveLookup,
 ) -> Result<ExitStatus> {
     let platform = args.platform.as_deref().unwrap_or(DEFAULT_PLATFORM);
-    let live_result = if args.offline {
-        Err("disabled by --offline".to_owned())
-    } else {
-        live.lookup(reference, platform)
-    };
+    let live_result = live.lookup(reference, platform);
     let info = match live_result {
         Ok(info) => info,
         Err(live_reason) => match catalog::lookup(reference, Some(platform)) {
