@@ -16,6 +16,7 @@ import dockerfile
 
 
 def parse(name, parse_fn):
+    """The baseline record of the Dockerfile `parse_fn` parses, filed under `name`."""
     record = {"file": name, "error": None, "error_type": None, "instructions": []}
     try:
         commands = parse_fn()
@@ -43,14 +44,18 @@ def parse(name, parse_fn):
     return record
 
 
+def parse_text(name, text):
+    """The baseline record of Dockerfile text `text`, filed under `name`."""
+    return parse(name, lambda: dockerfile.parse_string(text))
+
+
 def main(argv):
     if not argv:
         print(__doc__, file=sys.stderr)
         return 2
     for arg in argv:
         if arg == "-":
-            text = sys.stdin.read()
-            record = parse("-", lambda: dockerfile.parse_string(text))
+            record = parse_text("-", sys.stdin.read())
         else:
             record = parse(arg, lambda arg=arg: dockerfile.parse_file(arg))
         print(json.dumps(record))

@@ -12,11 +12,18 @@ them, heredocs, BOM, CRLF, JSON arguments, flags, ENV/LABEL pairs. The texts are
 here; none comes from the corpus.
 """
 
+import importlib.util
 import json
 import os
 import sys
 
-import dockerfile
+# The baseline record comes from scripts/buildkit-parse.py; its name has a dash, so it is
+# loaded by path.
+_spec = importlib.util.spec_from_file_location(
+    "buildkit_parse", os.path.join(os.path.dirname(os.path.abspath(__file__)), "buildkit-parse.py")
+)
+buildkit_parse = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(buildkit_parse)
 
 BT = "`"
 CASES = {
@@ -141,34 +148,6 @@ CASES = {
 }
 
 
-def record(name, text):
-    rec = {"file": f"files/edge/{name}", "error": None, "error_type": None, "instructions": []}
-    try:
-        commands = dockerfile.parse_string(text)
-    except dockerfile.GoParseError as e:
-        rec["error"] = str(e)
-        rec["error_type"] = type(e).__name__
-        return rec
-    for c in commands:
-        rec["instructions"].append(
-            {
-                "cmd": c.cmd,
-                "sub_cmd": c.sub_cmd,
-                "json": c.json,
-                "start_line": c.start_line,
-                "end_line": c.end_line,
-                "flags": list(c.flags),
-                "value": list(c.value),
-                "heredocs": [
-                    {"name": h.name, "file_descriptor": h.file_descriptor, "content": h.content}
-                    for h in c.heredocs
-                ],
-                "original": c.original,
-            }
-        )
-    return rec
-
-
 def main(argv):
     if len(argv) != 1:
         print(__doc__, file=sys.stderr)
@@ -180,7 +159,8 @@ def main(argv):
         for name, text in sorted(CASES.items()):
             with open(os.path.join(out, "files", "edge", name), "wb") as f:
                 f.write(text.encode("utf-8"))
-            baseline.write(json.dumps(record(name, text)) + "\n")
+            record = buildkit_parse.parse_text(f"files/edge/{name}", text)
+            baseline.write(json.dumps(record) + "\n")
     print(f"{len(CASES)} cases in {out}")
     return 0
 

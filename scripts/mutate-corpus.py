@@ -12,12 +12,19 @@ blanks, the escape directive, JSON brackets, truncation. The mutants stay outsid
 project; nothing here is checked in but this script.
 """
 
+import importlib.util
 import json
 import os
 import random
 import sys
 
-import dockerfile
+# The baseline record comes from scripts/buildkit-parse.py; its name has a dash, so it is
+# loaded by path.
+_spec = importlib.util.spec_from_file_location(
+    "buildkit_parse", os.path.join(os.path.dirname(os.path.abspath(__file__)), "buildkit-parse.py")
+)
+buildkit_parse = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(buildkit_parse)
 
 
 def mutate(lines, rng):
@@ -76,34 +83,6 @@ def mutate(lines, rng):
     return lines
 
 
-def record(name, text):
-    rec = {"file": name, "error": None, "error_type": None, "instructions": []}
-    try:
-        commands = dockerfile.parse_string(text)
-    except dockerfile.GoParseError as e:
-        rec["error"] = str(e)
-        rec["error_type"] = type(e).__name__
-        return rec
-    for c in commands:
-        rec["instructions"].append(
-            {
-                "cmd": c.cmd,
-                "sub_cmd": c.sub_cmd,
-                "json": c.json,
-                "start_line": c.start_line,
-                "end_line": c.end_line,
-                "flags": list(c.flags),
-                "value": list(c.value),
-                "heredocs": [
-                    {"name": h.name, "file_descriptor": h.file_descriptor, "content": h.content}
-                    for h in c.heredocs
-                ],
-                "original": c.original,
-            }
-        )
-    return rec
-
-
 def main(argv):
     if len(argv) < 2:
         print(__doc__, file=sys.stderr)
@@ -128,7 +107,7 @@ def main(argv):
             name = f"files/mut/{n:05d}__" + os.path.basename(os.path.dirname(src)) + "__" + os.path.basename(src)
             with open(os.path.join(out, name), "w", encoding="utf-8", newline="") as f:
                 f.write(text)
-            baseline.write(json.dumps(record(name, text)) + "\n")
+            baseline.write(json.dumps(buildkit_parse.parse_text(name, text)) + "\n")
     print(f"{count} mutants in {out}")
     return 0
 

@@ -34,6 +34,15 @@ fn dlint_in(dir: &Path, args: &[&str]) -> Run {
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        // Never the user's cache, and no registry credentials from the machine.
+        .env(
+            "DLINT_CACHE_DIR",
+            std::env::temp_dir().join("dlint-image-tests-empty-cache"),
+        )
+        .env(
+            "DOCKER_CONFIG",
+            std::env::temp_dir().join("dlint-image-tests-no-docker-config"),
+        )
         .stdin(Stdio::null())
         .output()
         .unwrap();
@@ -86,19 +95,21 @@ fn unknown_references() {
         catalog::lookup("$BASE", None),
         Err(CatalogMiss::InvalidReference(_))
     ));
-    let run = dlint(&["image", "example.com/team/app:1.0"]);
+    // A registry on loopback that refuses connections: the live lookup fails fast and
+    // no traffic leaves the machine.
+    let run = dlint(&["image", "127.0.0.1:1/team/app:1.0"]);
     assert_eq!(run.code, 2, "{run:?}");
     assert_eq!(run.stdout, "");
     assert!(
         run.stderr.contains(
-            "example.com/team/app:1.0: not in the offline catalogue; live registry lookup:"
+            "127.0.0.1:1/team/app:1.0: not in the offline catalogue; live registry lookup:"
         ),
         "{run:?}"
     );
     let run = dlint(&["image", "--offline", "python:2.7"]);
     assert!(
         run.stderr
-            .contains("not in the offline catalogue; live registry lookup: disabled by --offline"),
+            .contains("not in the offline catalogue; live registry lookup: offline and not cached"),
         "{run:?}"
     );
 }
@@ -118,7 +129,13 @@ fn platform_variants() {
         "docker.io/library/nginx:alpine is in the offline catalogue, but not for linux/arm64 \
          (catalogued: linux/amd64)"
     );
-    let run = dlint(&["image", "nginx:alpine", "--platform", "linux/s390x"]);
+    let run = dlint(&[
+        "image",
+        "--offline",
+        "nginx:alpine",
+        "--platform",
+        "linux/s390x",
+    ]);
     assert_eq!(run.code, 2, "{run:?}");
 }
 
@@ -161,7 +178,7 @@ fn variants_of_python() {
 
 #[test]
 fn catalogue_text_output() {
-    let run = dlint(&["image", "python:3.12-slim"]);
+    let run = dlint(&["image", "--offline", "python:3.12-slim"]);
     assert_eq!(run.code, 0, "{run:?}");
     assert!(run.stdout.contains("catalogue, as of 2026-08-05"));
     insta::assert_snapshot!(run.stdout);
@@ -169,7 +186,7 @@ fn catalogue_text_output() {
 
 #[test]
 fn catalogue_json_output() {
-    let run = dlint(&["image", "python:3.12-slim", "--format", "json"]);
+    let run = dlint(&["image", "--offline", "python:3.12-slim", "--format", "json"]);
     assert_eq!(run.code, 0, "{run:?}");
     let v: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(v["image"]["layers"].as_array().unwrap().len(), 4);

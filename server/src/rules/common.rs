@@ -1,6 +1,9 @@
-//! Helpers shared by the `cache` and `layers` rules: the instruction sequences of a file,
-//! program calls seen through wrappers (`sudo`, `env`, `sh -c '...'`), `apt` subcommands,
-//! references to variables, and the edit that merges consecutive RUNs into one.
+//! Helpers shared by the rules of several categories: program calls seen through wrappers
+//! (`sudo`, `env`, `sh -c '...'`), `apt` and `pip` calls; for the `cache` and `layers`
+//! rules, the instruction sequences of a file, references to variables, and the edit that
+//! merges consecutive RUNs into one.
+
+use std::borrow::Cow;
 
 use crate::diagnostic::Edit;
 use crate::model::{Arguments, Dockerfile, Instruction, InstructionKind, SourceMap};
@@ -85,6 +88,21 @@ pub(crate) fn join_dir(base: Option<&str>, dir: &str) -> Option<String> {
     base.map(|b| format!("{}/{}", b.trim_end_matches('/'), dir.trim_end_matches('/')))
 }
 
+/// `path` without the endings that name the same directory: trailing `/`, `/*` (its
+/// content) and `/.`, repeatedly; `/` stays.
+pub(crate) fn trim_dir_end(path: &str) -> &str {
+    let mut p = path;
+    while let Some(t) = p
+        .strip_suffix("/*")
+        .or_else(|| p.strip_suffix("/."))
+        .or_else(|| p.strip_suffix('/'))
+        .filter(|t| !t.is_empty())
+    {
+        p = t;
+    }
+    p
+}
+
 /// The flags of an instruction in a canonical form, to tell whether two RUNs run alike.
 pub(crate) fn flags_key(ins: &Instruction) -> Vec<(String, Option<String>)> {
     let mut key: Vec<_> = ins
@@ -102,16 +120,24 @@ pub(crate) fn flags_key(ins: &Instruction) -> Vec<(String, Option<String>)> {
 
 /// One command as the program it runs: wrappers such as `sudo`, `env A=1` or `xargs` are
 /// looked through, so `sudo -E apt-get install` is a call of `apt-get`.
+///
+/// The words are borrowed from the script, except for the commands of a script given as a
+/// string (`sh -c '...'`), parsed on the way and owned.
 #[derive(Debug, Clone)]
-pub(crate) struct Call {
+pub(crate) struct Call<'a> {
+    /// Index of the command in [`ShellScript::commands`]; for a command of a script given
+    /// as a string (`sh -c '...'`), that of the command running the string.
+    pub index: usize,
     /// The program word (`/usr/bin/apt-get`).
-    pub program: Word,
+    pub program: Cow<'a, Word>,
     /// The program without its path (`apt-get`).
-    pub name: String,
+    pub name: Cow<'a, str>,
     /// The words after the program.
-    pub args: Vec<Word>,
+    pub args: Cow<'a, [Word]>,
     /// `NAME=value` assignments for this command: shell prefixes and `env` arguments.
-    pub env: Vec<String>,
+    pub env: Vec<Cow<'a, str>>,
+    /// The wrappers looked through, outermost first (`sudo`, `xargs`).
+    pub wrappers: Vec<&'static str>,
     /// The whole command, wrappers included.
     pub range: TextRange,
     /// True for commands of a script given as a string (`sh -c '...'`): their ranges are
@@ -119,7 +145,7 @@ pub(crate) struct Call {
     pub nested: bool,
 }
 
-impl Call {
+impl Call<'_> {
     /// The argument values.
     pub fn arg_values(&self) -> impl Iterator<Item = &str> {
         self.args.iter().map(|w| w.value.as_str())
@@ -146,10 +172,19 @@ impl Call {
     }
 
     /// The first operand: the subcommand of `apt-get`, `npm`, `go`, ...
-    pub fn subcommand(&self, value_options: &[&str]) -> Option<&str> {
-        self.operands(value_options)
-            .first()
-            .map(|w| w.value.as_str())
+    pub fn subcommand(&self, value_options: &[&str]) -> Option<&Word> {
+        self.operands(value_options).into_iter().next()
+    }
+
+    /// The subcommand, when it is one of `names`.
+    pub fn subcommand_in(&self, value_options: &[&str], names: &[&str]) -> Option<&Word> {
+        self.subcommand(value_options)
+            .filter(|w| names.contains(&w.value.as_str()))
+    }
+
+    /// The value of the subcommand (`install`).
+    pub fn subcommand_value(&self, value_options: &[&str]) -> Option<&str> {
+        self.subcommand(value_options).map(|w| w.value.as_str())
     }
 
     /// Whether an argument is one of `options`, alone or as `option=value`.
@@ -194,16 +229,35 @@ impl Call {
         })
     }
 
+    /// The arguments after `word`, one of this call's arguments (`clean all` after `cache`).
+    pub fn args_after(&self, word: &Word) -> &[Word] {
+        self.args
+            .iter()
+            .position(|w| std::ptr::eq(w, word))
+            .map_or(&[], |i| &self.args[i + 1..])
+    }
+
+    /// The argument right after `word`, one of this call's arguments (`download` after
+    /// `mod` in `go mod download`).
+    pub fn arg_after(&self, word: &Word) -> Option<&Word> {
+        self.args_after(word).first()
+    }
+
     /// The source range from the program word to the last argument.
     pub fn span(&self) -> TextRange {
         self.args
             .last()
-            .map_or(self.program.range, |w| self.program.range.cover(w.range))
+            .map_or(self.program.range, |w| self.range_to(w))
+    }
+
+    /// The source range from the program word to `last` (`apt-get -y install`).
+    pub fn range_to(&self, last: &Word) -> TextRange {
+        self.program.range.cover(last.range)
     }
 
     /// The program and its arguments, as one line for messages (`apt-get update`).
     pub fn display(&self, max_args: usize) -> String {
-        let mut out = self.name.clone();
+        let mut out = self.name.to_string();
         for (i, a) in self.arg_values().enumerate() {
             if i == max_args {
                 out.push_str(" ...");
@@ -213,6 +267,39 @@ impl Call {
             out.push_str(a);
         }
         out
+    }
+
+    /// This call seen as a call of program `name` with `args` (`python -m pip install`
+    /// as `pip install`), so that the subcommand and option helpers work on it.
+    pub fn as_program<'c>(&'c self, name: &'c str, args: &'c [Word]) -> Call<'c> {
+        Call {
+            index: self.index,
+            program: Cow::Borrowed(&self.program),
+            name: Cow::Borrowed(name),
+            args: Cow::Borrowed(args),
+            env: self.env.iter().map(|e| Cow::Borrowed(&**e)).collect(),
+            wrappers: self.wrappers.clone(),
+            range: self.range,
+            nested: self.nested,
+        }
+    }
+
+    /// The call with its words owned, to outlive the script they come from.
+    fn into_owned(self) -> Call<'static> {
+        Call {
+            index: self.index,
+            program: Cow::Owned(self.program.into_owned()),
+            name: Cow::Owned(self.name.into_owned()),
+            args: Cow::Owned(self.args.into_owned()),
+            env: self
+                .env
+                .into_iter()
+                .map(|e| Cow::Owned(e.into_owned()))
+                .collect(),
+            wrappers: self.wrappers,
+            range: self.range,
+            nested: self.nested,
+        }
     }
 }
 
@@ -242,17 +329,42 @@ fn wrapper_value_option(wrapper: &str, option: &str) -> bool {
     match wrapper {
         "sudo" => matches!(
             option,
-            "-u" | "-g" | "-p" | "-C" | "-D" | "-h" | "-r" | "-t" | "-U" | "-T" | "--user"
+            "-u" | "-g"
+                | "-p"
+                | "-C"
+                | "-D"
+                | "-h"
+                | "-r"
+                | "-t"
+                | "-U"
+                | "-T"
+                | "--user"
+                | "--group"
         ),
-        "env" => matches!(option, "-u" | "-C" | "-S" | "--unset" | "--chdir"),
+        "env" => matches!(
+            option,
+            "-u" | "-C" | "-S" | "--unset" | "--chdir" | "--split-string"
+        ),
         "nice" => matches!(option, "-n" | "--adjustment"),
         "xargs" => matches!(
             option,
-            "-a" | "-d" | "-E" | "-I" | "-L" | "-n" | "-P" | "-s" | "--arg-file" | "--delimiter"
+            "-a" | "-d"
+                | "-E"
+                | "-I"
+                | "-L"
+                | "-n"
+                | "-P"
+                | "-s"
+                | "--arg-file"
+                | "--delimiter"
+                | "--max-args"
+                | "--max-procs"
+                | "--max-lines"
+                | "--max-chars"
         ),
         "stdbuf" => matches!(option, "-i" | "-o" | "-e"),
         "timeout" => matches!(option, "-s" | "-k" | "--signal" | "--kill-after"),
-        "ionice" => matches!(option, "-c" | "-n" | "-p"),
+        "ionice" => matches!(option, "-c" | "-n" | "-p" | "--class" | "--classdata"),
         "exec" => option == "-a",
         _ => false,
     }
@@ -268,41 +380,60 @@ fn is_shell(name: &str) -> bool {
     matches!(name, "sh" | "bash" | "ash" | "dash" | "zsh" | "ksh")
 }
 
-/// The program calls of `script` in source order, including those of scripts given to a
-/// shell as a string (`sh -c 'apt-get update'`, one level deep).
-pub(crate) fn calls(script: &ShellScript) -> Vec<Call> {
+/// The program calls of `script`, in source order. The commands of a script given as a
+/// string (`sh -c '...'`) are one word here: [`calls_with_inline`] looks into them.
+pub(crate) fn calls(script: &ShellScript) -> Vec<Call<'_>> {
+    script
+        .commands
+        .iter()
+        .enumerate()
+        .filter_map(|(index, command)| call_of(index, command, false))
+        .collect()
+}
+
+/// The program calls of `script` in source order, each followed by the calls of the
+/// script it runs as a string (`sh -c 'apt-get update'`, one level deep), when that
+/// parses.
+pub(crate) fn calls_with_inline(script: &ShellScript) -> Vec<Call<'_>> {
     let mut out = Vec::new();
-    collect_calls(&script.commands, false, 0, &mut out);
+    for call in calls(script) {
+        let inner = inline_script(&call).filter(|s| !s.has_error);
+        let index = call.index;
+        out.push(call);
+        if let Some(inner) = inner {
+            out.extend(
+                inner
+                    .commands
+                    .iter()
+                    .filter_map(|command| call_of(index, command, true).map(Call::into_owned)),
+            );
+        }
+    }
     out
 }
 
-fn collect_calls(commands: &[Command], nested: bool, level: u32, out: &mut Vec<Call>) {
-    for command in commands {
-        let Some(call) = call_of(command, nested) else {
-            continue;
-        };
-        let inner = (level == 0 && is_shell(&call.name))
-            .then(|| shell_string(&call))
-            .flatten();
-        out.push(call);
-        if let Some(inner) = inner {
-            collect_calls(&inner.commands, true, level + 1, out);
-        }
+/// The script of `sh -c 'script'` (`bash -ec`, `sh -o pipefail -c`, `su user -c`,
+/// `runuser -u app --command`), parsed; its ranges point into the quoted word, and are
+/// only approximate when the string holds escapes.
+pub(crate) fn inline_script(call: &Call<'_>) -> Option<ShellScript> {
+    // `su` and `runuser` take the user as an operand before the script.
+    let su = matches!(&*call.name, "su" | "runuser");
+    if !su && !is_shell(&call.name) {
+        return None;
     }
-}
-
-/// The script of `sh -c 'script'`, parsed; its ranges point into the quoted word.
-fn shell_string(call: &Call) -> Option<ShellScript> {
     let mut args = call.args.iter();
-    // Options before the script: `-c`, `-ec`, `-xec`, `-o pipefail -c`.
     let mut seen_c = false;
-    for a in args.by_ref() {
+    while let Some(a) = args.next() {
         let v = a.value.as_str();
-        if v.starts_with('-') && !v.starts_with("--") && v.contains('c') {
+        if v == "--command" || (v.starts_with('-') && !v.starts_with("--") && v.contains('c')) {
             seen_c = true;
             break;
         }
-        if !v.starts_with('-') && !v.starts_with('+') && v != "pipefail" {
+        if matches!(v, "-o" | "+o" | "-O" | "+O") {
+            // A shell option's name: `-o pipefail`.
+            args.next();
+        } else if !su && !v.starts_with(['-', '+']) {
+            // A script file: `-c` after it is the script's argument.
             return None;
         }
     }
@@ -313,29 +444,37 @@ fn shell_string(call: &Call) -> Option<ShellScript> {
     // A quoted word is two bytes longer than its value; point past the opening quote.
     let quoted = word.range.len() == word.value.len() + 2;
     let mut map = SourceMap::default();
-    let start = word.range.start + usize::from(quoted);
-    map.push(0, start, word.value.len());
-    let script = shell::parse(&word.value, &map);
-    (!script.has_error).then_some(script)
+    map.push(0, word.range.start + usize::from(quoted), word.value.len());
+    Some(shell::parse(&word.value, &map))
 }
 
-fn call_of(command: &Command, nested: bool) -> Option<Call> {
+fn call_of(index: usize, command: &Command, nested: bool) -> Option<Call<'_>> {
     let mut program = command.name.as_ref()?;
     let mut args: &[Word] = &command.args;
-    let mut env: Vec<String> = command.env.iter().map(|w| w.value.clone()).collect();
+    let mut env: Vec<Cow<'_, str>> = command
+        .env
+        .iter()
+        .map(|w| Cow::Borrowed(w.value.as_str()))
+        .collect();
+    let mut wrappers = Vec::new();
     // Bounded: every round consumes at least the program word.
     loop {
-        let wrapper = base_name(&program.value);
-        if !WRAPPERS.contains(&wrapper) {
+        let name = base_name(&program.value);
+        let Some(&wrapper) = WRAPPERS.iter().find(|w| **w == name) else {
             break;
-        }
+        };
+        wrappers.push(wrapper);
         let mut i = 0;
-        let mut positional = 0;
+        let mut positional = false;
         while i < args.len() {
             let a = args[i].value.as_str();
             if a == "--" {
                 i += 1;
                 break;
+            }
+            // `command -v apt-get` looks a program up; it does not run it.
+            if wrapper == "command" && matches!(a, "-v" | "-V") {
+                return None;
             }
             if a.starts_with('-') && a.len() > 1 {
                 i += if wrapper_value_option(wrapper, a) {
@@ -344,13 +483,11 @@ fn call_of(command: &Command, nested: bool) -> Option<Call> {
                     1
                 };
             } else if wrapper == "env" && a.contains('=') {
-                env.push(a.to_owned());
+                env.push(Cow::Borrowed(a));
                 i += 1;
-            } else if (wrapper == "timeout" || wrapper == "gosu" || wrapper == "su-exec")
-                && positional == 0
-            {
+            } else if matches!(wrapper, "timeout" | "gosu" | "su-exec") && !positional {
                 // The duration, or the user.
-                positional += 1;
+                positional = true;
                 i += 1;
             } else {
                 break;
@@ -361,13 +498,51 @@ fn call_of(command: &Command, nested: bool) -> Option<Call> {
         args = rest;
     }
     Some(Call {
-        program: program.clone(),
-        name: base_name(&program.value).to_owned(),
-        args: args.to_vec(),
+        index,
+        program: Cow::Borrowed(program),
+        name: Cow::Borrowed(base_name(&program.value)),
+        args: Cow::Borrowed(args),
         env,
+        wrappers,
         range: command.range,
         nested,
     })
+}
+
+/// Whether `name` is a Python interpreter (`python`, `python3`, `python3.12`).
+fn is_python(name: &str) -> bool {
+    name.strip_prefix("python")
+        .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
+}
+
+/// Whether `name` is pip (`pip`, `pip3`, `pip3.12`).
+fn is_pip(name: &str) -> bool {
+    name.strip_prefix("pip")
+        .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
+}
+
+/// The arguments of a pip call: `pip3 ...` or `python3 -m pip ...`.
+pub(crate) fn pip_args<'c>(call: &'c Call<'_>) -> Option<&'c [Word]> {
+    let args: &[Word] = &call.args;
+    if is_pip(&call.name) {
+        return Some(args);
+    }
+    if !is_python(&call.name) {
+        return None;
+    }
+    let m = args.iter().position(|w| w.value == "-m")?;
+    // Only interpreter options may come before `-m`.
+    if args[..m].iter().any(|w| !w.value.starts_with('-')) {
+        return None;
+    }
+    let module = args.get(m + 1)?;
+    is_pip(&module.value).then(|| &args[m + 2..])
+}
+
+/// A pip call seen as a call of `pip` with the arguments after the module name, so that
+/// subcommand and option helpers work on `python -m pip` too.
+pub(crate) fn as_pip<'c>(call: &'c Call<'_>) -> Option<Call<'c>> {
+    pip_args(call).map(|args| call.as_program("pip", args))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -375,7 +550,7 @@ fn call_of(command: &Command, nested: bool) -> Option<Call> {
 // ---------------------------------------------------------------------------------------
 
 /// Options of `apt-get` and `apt` that take a separate value.
-const APT_VALUE_OPTIONS: &[&str] = &[
+pub(crate) const APT_VALUE_OPTIONS: &[&str] = &[
     "-o",
     "-c",
     "-t",
@@ -387,17 +562,22 @@ const APT_VALUE_OPTIONS: &[&str] = &[
     "--host-architecture",
 ];
 
+/// `apt-get` or `apt`.
+pub(crate) fn is_apt(name: &str) -> bool {
+    matches!(name, "apt-get" | "apt")
+}
+
 /// The subcommand of an `apt-get`/`apt` call (`update`, `install`, ...).
-pub(crate) fn apt_subcommand(call: &Call) -> Option<&str> {
-    if !matches!(call.name.as_str(), "apt-get" | "apt") {
+pub(crate) fn apt_subcommand<'c>(call: &'c Call<'_>) -> Option<&'c str> {
+    if !is_apt(&call.name) {
         return None;
     }
-    call.subcommand(APT_VALUE_OPTIONS)
+    call.subcommand_value(APT_VALUE_OPTIONS)
 }
 
 /// Whether a call reads the package lists that `apt-get update` fetched: an install, an
 /// upgrade, a download.
-pub(crate) fn apt_reads_lists(call: &Call) -> bool {
+pub(crate) fn apt_reads_lists(call: &Call<'_>) -> bool {
     apt_subcommand(call).is_some_and(|s| {
         matches!(
             s,
@@ -415,7 +595,7 @@ pub(crate) fn apt_reads_lists(call: &Call) -> bool {
 }
 
 /// Whether a call is `apt-get update` / `apt update`.
-pub(crate) fn is_apt_update(call: &Call) -> bool {
+pub(crate) fn is_apt_update(call: &Call<'_>) -> bool {
     apt_subcommand(call) == Some("update")
 }
 
@@ -638,169 +818,11 @@ pub(crate) fn merge_runs(ctx: &Context<'_>, runs: &[&Instruction]) -> Option<Edi
 }
 
 #[cfg(test)]
-pub(crate) mod test_support {
-    //! Running one `cache` or `layers` rule over a snippet, for the rules' unit tests.
-
-    use crate::diagnostic::Diagnostic;
-    use crate::rules::{FileFacts, RuleEntry};
-    use crate::syntax::parse;
-
-    fn entry(code: &str) -> &'static RuleEntry {
-        crate::rules::cache::RULES
-            .iter()
-            .chain(crate::rules::layers::RULES)
-            .find(|e| e.meta.code == code)
-            .unwrap_or_else(|| panic!("no rule {code}"))
-    }
-
-    /// The full diagnostics of rule `code` in `text`.
-    pub(crate) fn diagnostics(code: &str, text: &str) -> Vec<Diagnostic> {
-        crate::rules::run(&parse(text), text, &[entry(code)])
-    }
-
-    /// `(1-based line, flagged text, message)` of every finding of rule `code` in `text`.
-    pub(crate) fn findings(code: &str, text: &str) -> Vec<(u32, String, String)> {
-        findings_with_facts(code, text, &FileFacts::default())
-    }
-
-    /// [`findings`] with what is known about the file's surroundings.
-    pub(crate) fn findings_with_facts(
-        code: &str,
-        text: &str,
-        facts: &FileFacts,
-    ) -> Vec<(u32, String, String)> {
-        let df = parse(text);
-        crate::rules::run_with_facts(&df, text, &[entry(code)], facts)
-            .into_iter()
-            .map(|d| {
-                (
-                    df.line_index.line_col(d.range.start, text).line,
-                    d.range.slice(text).to_owned(),
-                    d.message,
-                )
-            })
-            .collect()
-    }
-
-    /// The 1-based lines of the findings of rule `code` in `text`.
-    pub(crate) fn lines(code: &str, text: &str) -> Vec<u32> {
-        findings(code, text).into_iter().map(|f| f.0).collect()
-    }
-
-    /// `text` with the fix of the first finding of rule `code` applied.
-    pub(crate) fn fixed(code: &str, text: &str) -> String {
-        let diags = diagnostics(code, text);
-        let first = diags
-            .first()
-            .unwrap_or_else(|| panic!("no finding of {code} in {text:?}"));
-        let fix = first
-            .fix
-            .as_ref()
-            .unwrap_or_else(|| panic!("no fix: {first:?}"));
-        let mut out = text.to_owned();
-        for edit in fix.edits.iter().rev() {
-            out.replace_range(edit.range.start..edit.range.end, &edit.content);
-        }
-        out
-    }
-
-    /// Apply the fix of the first finding of `code`, check that the result parses as
-    /// cleanly as before (Dockerfile and shell) and that the rule fires less; returns the
-    /// fixed text.
-    pub(crate) fn fixed_and_clean(code: &str, text: &str) -> String {
-        let out = fixed(code, text);
-        let before = parse(text);
-        let after = parse(&out);
-        assert_eq!(after.errors.len(), before.errors.len(), "{out}");
-        let broke = after
-            .instructions
-            .iter()
-            .filter_map(|i| i.script())
-            .any(|s| s.has_error);
-        assert!(!broke, "the fix breaks the shell syntax:\n{out}");
-        assert!(
-            findings(code, &out).len() < findings(code, text).len(),
-            "still flagged as often after the fix:\n{out}"
-        );
-        out
-    }
-
-    /// The first ```dockerfile block at or after `from` in `docs`, and where it ends.
-    fn dockerfile_block(docs: &str, from: usize) -> Option<(&str, usize)> {
-        let fence = "```dockerfile\n";
-        let start = docs[from..].find(fence)? + from + fence.len();
-        let len = docs[start..].find("```")?;
-        Some((&docs[start..start + len], start + len + 3))
-    }
-
-    /// Every rule's `## Example` fires and its `Use instead:` block does not, with `facts`
-    /// known about both.
-    pub(crate) fn check_doc_examples(rules: &[RuleEntry], facts: &FileFacts) {
-        for entry in rules {
-            let meta = entry.meta;
-            let docs = meta.docs;
-            let example = docs.find("## Example").expect("an example");
-            let (bad, end) = dockerfile_block(docs, example).expect("an example block");
-            let instead = docs[end..].find("Use instead:").expect("`Use instead:`") + end;
-            let (good, _) = dockerfile_block(docs, instead).expect("a `Use instead` block");
-            assert!(
-                !findings_with_facts(meta.code, bad, facts).is_empty(),
-                "{}: the example does not trigger the rule:\n{bad}",
-                meta.code
-            );
-            assert_eq!(
-                findings_with_facts(meta.code, good, facts),
-                [],
-                "{}: the fixed example triggers the rule",
-                meta.code
-            );
-        }
-    }
-
-    /// Every rule's docs follow the house layout, and its code and category match.
-    pub(crate) fn check_docs_layout(
-        rules: &[RuleEntry],
-        category: crate::diagnostic::Category,
-        prefix: &str,
-    ) {
-        for entry in rules {
-            let meta = entry.meta;
-            let docs = meta.docs;
-            let first = docs.lines().next().unwrap_or_default();
-            assert!(
-                first.ends_with('.') && !first.starts_with('#'),
-                "{}: first line {first:?}",
-                meta.code
-            );
-            let headings: Vec<&str> = docs.lines().filter(|l| l.starts_with("## ")).collect();
-            let mut expected = vec!["## What it does", "## Why is this bad?", "## Example"];
-            for optional in ["## Fix safety", "## Options"] {
-                if headings.contains(&optional) {
-                    expected.push(optional);
-                }
-            }
-            expected.push("## References");
-            assert_eq!(headings, expected, "{}", meta.code);
-            assert!(
-                docs.contains("https://docs.docker.com/"),
-                "{}: no Docker documentation link",
-                meta.code
-            );
-            assert_eq!(meta.category, category, "{}", meta.code);
-            assert!(meta.code.starts_with(prefix), "{}", meta.code);
-        }
-        for pair in rules.windows(2) {
-            assert!(pair[0].meta.code < pair[1].meta.code);
-        }
-    }
-}
-
-#[cfg(test)]
 mod tests {
     use super::*;
     use crate::syntax::parse;
 
-    fn first_calls(text: &str) -> Vec<Call> {
+    fn first_calls(text: &str) -> Vec<Call<'static>> {
         let df = parse(text);
         let ins = df
             .instructions
@@ -808,7 +830,10 @@ mod tests {
             .find(|i| i.kind == InstructionKind::Run)
             .expect("a RUN")
             .clone();
-        calls(ins.script().expect("a script"))
+        calls_with_inline(ins.script().expect("a script"))
+            .into_iter()
+            .map(Call::into_owned)
+            .collect()
     }
 
     #[test]
@@ -816,7 +841,7 @@ mod tests {
         let c = first_calls(
             "FROM a\nRUN sudo -E env A=1 apt-get install -y x && sh -c 'apt-get update && true'\n",
         );
-        let names: Vec<&str> = c.iter().map(|c| c.name.as_str()).collect();
+        let names: Vec<&str> = c.iter().map(|c| &*c.name).collect();
         assert_eq!(names, ["apt-get", "sh", "apt-get", "true"]);
         assert_eq!(c[0].env_value("A"), Some("1"));
         assert!(!c[0].nested && c[2].nested);
@@ -825,6 +850,75 @@ mod tests {
         let text = "FROM a\nRUN bash -exc \"apt-get update\"\n";
         let c = first_calls(text);
         assert_eq!(c[1].program.range.slice(text), "apt-get");
+    }
+
+    fn script_calls(text: &str) -> Vec<(String, Vec<String>, Vec<String>)> {
+        let df = parse(text);
+        let ins = df.instructions.last().expect("a RUN");
+        let script = ins.script().expect("a script");
+        calls(script)
+            .iter()
+            .map(|c| {
+                (
+                    c.name.to_string(),
+                    c.args.iter().map(|w| w.value.clone()).collect(),
+                    c.env.iter().map(ToString::to_string).collect(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn wrappers_are_looked_through() {
+        let c = script_calls(
+            "FROM a\nRUN sudo -E -u root env -i A=1 nice -n 5 /usr/bin/apt-get install x \
+             && cat l | xargs -r -n 1 apt-get install -y && timeout -s KILL 60 pip install y\n",
+        );
+        assert_eq!(c[0].0, "apt-get");
+        assert_eq!(c[0].1, ["install", "x"]);
+        assert_eq!(c[0].2, ["A=1"]);
+        assert_eq!(c[1].0, "cat");
+        assert_eq!(c[2].0, "apt-get");
+        assert_eq!(c[2].1, ["install", "-y"]);
+        assert_eq!(c[3].0, "pip");
+        // A wrapper with nothing to run is not a call.
+        assert_eq!(script_calls("FROM a\nRUN env\n").len(), 0);
+        assert_eq!(script_calls("FROM a\nRUN command -v pip\n").len(), 0);
+        assert_eq!(
+            script_calls("FROM a\nRUN command pip install x\n")[0].0,
+            "pip"
+        );
+    }
+
+    #[test]
+    fn operands_skip_option_values() {
+        let df =
+            parse("FROM a\nRUN apt-get -o Debug::x=1 -qq --yes install -t bookworm curl -- -x\n");
+        let script = df.instructions[1].script().expect("script");
+        let calls = calls(script);
+        let ops: Vec<&str> = calls[0]
+            .operands(&["-o", "-t"])
+            .iter()
+            .map(|w| w.value.as_str())
+            .collect();
+        assert_eq!(ops, ["install", "curl", "-x"]);
+    }
+
+    #[test]
+    fn pip_is_found_behind_python_m() {
+        let c = script_calls(
+            "FROM a\nRUN python3.12 -u -m pip install x && /venv/bin/pip3 install y\n",
+        );
+        let df = parse(
+            "FROM a\nRUN python3.12 -u -m pip install x && /venv/bin/pip3 install y && python app.py -m pip\n",
+        );
+        let script = df.instructions[1].script().expect("script");
+        let found: Vec<usize> = calls(script)
+            .iter()
+            .filter_map(|c| pip_args(c).map(<[Word]>::len))
+            .collect();
+        assert_eq!(found, [2, 2]);
+        assert_eq!(c[0].0, "python3.12");
     }
 
     #[test]

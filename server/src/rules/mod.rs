@@ -4,11 +4,16 @@
 //! instruction in order, [`Rule::finish`] reports whole-file facts. A rule keeps its
 //! state in its own struct and does no I/O.
 
+pub(crate) mod base_image;
 pub mod cache;
 pub(crate) mod common;
 pub mod layers;
+pub mod maintainability;
+pub mod security;
 pub mod size;
 pub mod syntax;
+#[cfg(test)]
+pub(crate) mod test_support;
 
 use crate::diagnostic::{Category, Diagnostic, Fix, Severity};
 use crate::model::{Dockerfile, Instruction};
@@ -152,8 +157,9 @@ impl Diagnostic {
         self
     }
 
-    pub fn set_fix(&mut self, fix: Fix) -> &mut Self {
-        self.fix = Some(fix);
+    /// Attach `fix`; `None` (a fix that could not be built) leaves the finding without one.
+    pub fn set_fix(&mut self, fix: impl Into<Option<Fix>>) -> &mut Self {
+        self.fix = fix.into();
         self
     }
 }
@@ -214,8 +220,14 @@ pub struct RuleEntry {
 pub fn registry() -> &'static [RuleEntry] {
     /// Each category's `RULES`; a new category adds its slice here.
     static ALL: std::sync::LazyLock<Vec<RuleEntry>> = std::sync::LazyLock::new(|| {
-        let categories: [&[RuleEntry]; 4] =
-            [cache::RULES, layers::RULES, syntax::RULES, size::RULES];
+        let categories: [&[RuleEntry]; 6] = [
+            cache::RULES,
+            layers::RULES,
+            maintainability::RULES,
+            security::RULES,
+            syntax::RULES,
+            size::RULES,
+        ];
         let mut all: Vec<RuleEntry> = categories
             .iter()
             .flat_map(|rules| rules.iter())
@@ -277,6 +289,7 @@ pub fn run_all(file: &Dockerfile, source: &str) -> Vec<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::test_support::findings_with_facts;
 
     #[test]
     fn registry_is_sorted_unique_and_documented() {
@@ -313,5 +326,110 @@ mod tests {
                 edits: vec![],
             };
         }
+    }
+
+    /// The first ```dockerfile block at or after `from` in `docs`, and where it ends.
+    fn dockerfile_block(docs: &str, from: usize) -> Option<(&str, usize)> {
+        let fence = "```dockerfile\n";
+        let start = docs[from..].find(fence)? + from + fence.len();
+        let len = docs[start..].find("```")?;
+        Some((&docs[start..start + len], start + len + 3))
+    }
+
+    #[test]
+    fn doc_examples_fire_and_fixed_examples_do_not() {
+        // CA005 needs to know that there is no `.dockerignore`; no other rule reads it.
+        let facts = FileFacts {
+            has_dockerignore: Some(false),
+        };
+        for entry in registry() {
+            let meta = entry.meta;
+            let docs = meta.docs;
+            // A rule whose trigger cannot be shown literally (a 64 KiB line) marks its
+            // example as illustrative; its unit tests cover the real case.
+            if docs.contains("<!-- example: illustrative -->") {
+                continue;
+            }
+            let example = docs
+                .find("## Example")
+                .unwrap_or_else(|| panic!("{} has no example", meta.code));
+            let (bad, end) = dockerfile_block(docs, example)
+                .unwrap_or_else(|| panic!("{} example block", meta.code));
+            let instead = docs[end..]
+                .find("Use instead:")
+                .unwrap_or_else(|| panic!("{} has no `Use instead:`", meta.code))
+                + end;
+            let (good, _) = dockerfile_block(docs, instead)
+                .unwrap_or_else(|| panic!("{} `Use instead` block", meta.code));
+            assert!(
+                !findings_with_facts(meta.code, bad, &facts).is_empty(),
+                "{}: the example does not trigger the rule:\n{bad}",
+                meta.code
+            );
+            assert_eq!(
+                findings_with_facts(meta.code, good, &facts),
+                [],
+                "{}: the fixed example triggers the rule",
+                meta.code
+            );
+        }
+    }
+
+    #[test]
+    fn docs_follow_the_house_layout() {
+        for entry in registry() {
+            let meta = entry.meta;
+            let docs = meta.docs;
+            let first = docs.lines().next().unwrap_or_default();
+            assert!(
+                first.ends_with('.') && !first.starts_with('#'),
+                "{}: first line {first:?}",
+                meta.code
+            );
+            let headings: Vec<&str> = docs.lines().filter(|l| l.starts_with("## ")).collect();
+            let mut expected = vec!["## What it does", "## Why is this bad?", "## Example"];
+            for optional in ["## Fix safety", "## Options"] {
+                if headings.contains(&optional) {
+                    expected.push(optional);
+                }
+            }
+            expected.push("## References");
+            assert_eq!(headings, expected, "{}", meta.code);
+            let references = docs.find("## References").map_or("", |i| &docs[i..]);
+            assert!(
+                references.contains("](https://"),
+                "{}: no reference",
+                meta.code
+            );
+            // A size rule may cite only the package manager's own documentation.
+            assert!(
+                meta.category == Category::Size || docs.contains("https://docs.docker.com/"),
+                "{}: no Docker documentation link",
+                meta.code
+            );
+        }
+    }
+
+    #[test]
+    fn categories_hold_their_own_rules_sorted() {
+        let categories: [(&[RuleEntry], Category, &str); 6] = [
+            (cache::RULES, Category::Cache, "CA"),
+            (layers::RULES, Category::Layers, "LY"),
+            (maintainability::RULES, Category::Maintainability, "MA"),
+            (security::RULES, Category::Security, "SE"),
+            (syntax::RULES, Category::Syntax, "SY"),
+            (size::RULES, Category::Size, "SZ"),
+        ];
+        for (rules, category, prefix) in categories {
+            for entry in rules {
+                assert_eq!(entry.meta.category, category, "{}", entry.meta.code);
+                assert!(entry.meta.code.starts_with(prefix), "{}", entry.meta.code);
+            }
+            for pair in rules.windows(2) {
+                assert!(pair[0].meta.code < pair[1].meta.code);
+            }
+        }
+        let counted: usize = categories.iter().map(|(rules, _, _)| rules.len()).sum();
+        assert_eq!(counted, registry().len());
     }
 }

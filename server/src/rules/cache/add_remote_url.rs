@@ -105,7 +105,7 @@ impl Rule for AddRemoteUrl {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::common::test_support::{findings, lines};
+    use crate::rules::test_support::{findings, lines};
 
     #[test]
     fn flags_remote_files_without_checksum() {

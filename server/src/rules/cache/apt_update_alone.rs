@@ -5,7 +5,8 @@ use crate::declare_rule;
 use crate::diagnostic::{Applicability, Fix};
 use crate::model::{Instruction, InstructionKind};
 use crate::rules::common::{
-    Call, apt_reads_lists, calls, flags_key, is_apt_update, merge_runs, posix_script, sequences,
+    Call, apt_reads_lists, calls_with_inline, flags_key, is_apt_update, merge_runs, posix_script,
+    sequences,
 };
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -82,7 +83,7 @@ fn apt_use(ins: &Instruction, ctx: &Context<'_>) -> AptUse {
         return AptUse::None;
     };
     let mut updated = false;
-    for call in calls(script) {
+    for call in calls_with_inline(script) {
         if is_apt_update(&call) {
             updated = true;
         } else if apt_reads_lists(&call) || (updated && may_install(&call)) {
@@ -102,7 +103,7 @@ fn apt_use(ins: &Instruction, ctx: &Context<'_>) -> AptUse {
 
 /// Whether a call after `apt-get update` may install packages itself: a helper such as
 /// `install-packages`, or a script of the project (`./install.sh`, `bash deps.sh`).
-fn may_install(call: &Call) -> bool {
+fn may_install(call: &Call<'_>) -> bool {
     let script = |w: &str| {
         w.contains('/')
             || std::path::Path::new(w)
@@ -110,10 +111,10 @@ fn may_install(call: &Call) -> bool {
                 .is_some_and(|e| e.eq_ignore_ascii_case("sh"))
     };
     matches!(
-        call.name.as_str(),
+        &*call.name,
         "install-packages" | "install_packages" | "apt-fast" | "nala" | "apt-install"
     ) || script(&call.program.value)
-        || (matches!(call.name.as_str(), "sh" | "bash")
+        || (matches!(&*call.name, "sh" | "bash")
             && call.args.first().is_some_and(|a| script(&a.value)))
 }
 
@@ -146,12 +147,12 @@ impl Rule for AptUpdateAlone {
                 let Some(script) = update.script() else {
                     continue;
                 };
-                let Some(call) = calls(script).into_iter().find(is_apt_update) else {
+                let Some(call) = calls_with_inline(script).into_iter().find(is_apt_update) else {
                     continue;
                 };
                 let reader = install
                     .script()
-                    .and_then(|s| calls(s).into_iter().find(apt_reads_lists))
+                    .and_then(|s| calls_with_inline(s).into_iter().find(apt_reads_lists))
                     .map_or_else(|| "apt-get install".to_owned(), |c| c.display(1));
                 let message = format!(
                     "`{}` runs without an install in this RUN: the `{reader}` on line {} reuses \
@@ -181,7 +182,7 @@ impl Rule for AptUpdateAlone {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::common::test_support::{diagnostics, findings, fixed_and_clean, lines};
+    use crate::rules::test_support::{diagnostics, findings, fixed_and_clean, lines};
 
     #[test]
     fn flags_update_before_a_later_install() {

@@ -6,9 +6,11 @@ use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::layers::analysis::copy_sources;
 use crate::model::{Instruction, InstructionKind};
 use crate::rules::common::{
-    Call, base_name, calls, join_dir, line_start, posix_script, sequences, whole_lines,
+    self, Call, base_name, calls_with_inline, join_dir, line_start, posix_script, sequences,
+    whole_lines,
 };
 use crate::rules::{Context, Rule, RuleMeta};
+use crate::shell::Word;
 use crate::text::TextRange;
 
 const DOCS: &str = r#"Checks for a COPY of the whole project placed before the RUN that installs its dependencies.
@@ -292,38 +294,13 @@ fn is_broad(source: &str, dest: &str) -> bool {
     !name.contains('.')
 }
 
-fn is_pip(name: &str) -> bool {
-    name.strip_prefix("pip")
-        .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
-}
-
-fn is_python(name: &str) -> bool {
-    name.strip_prefix("python")
-        .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
-}
-
-/// The call as a call of `tool` with the arguments after `tool` (`python -m pip install`
+/// The call as a call of `pip` with the arguments after `pip` (`python -m pip install`
 /// → `pip install`, `uv pip install` → `pip install`).
-fn as_pip(call: &Call) -> Option<Call> {
-    if is_pip(&call.name) {
-        return Some(call.clone());
-    }
-    let args = &call.args;
-    let rest = if is_python(&call.name) {
-        let m = args.iter().position(|w| w.value == "-m")?;
-        if args[..m].iter().any(|w| !w.value.starts_with('-')) || !is_pip(&args.get(m + 1)?.value) {
-            return None;
-        }
-        &args[m + 2..]
-    } else if call.name == "uv" && args.first()?.value == "pip" {
-        &args[1..]
-    } else {
-        return None;
-    };
-    Some(Call {
-        name: "pip".to_owned(),
-        args: rest.to_vec(),
-        ..call.clone()
+fn as_pip<'c>(call: &'c Call<'_>) -> Option<Call<'c>> {
+    common::as_pip(call).or_else(|| {
+        let args: &[Word] = &call.args;
+        (call.name == "uv" && args.first()?.value == "pip")
+            .then(|| call.as_program("pip", &args[1..]))
     })
 }
 
@@ -393,12 +370,12 @@ fn local_project(operand: &str) -> bool {
 }
 
 /// The source text of a call, for a prefetch command.
-fn call_text<'a>(ctx: &'a Context<'_>, call: &Call) -> &'a str {
+fn call_text<'a>(ctx: &'a Context<'_>, call: &Call<'_>) -> &'a str {
     call.span().slice(ctx.source)
 }
 
 /// The dependency install a call makes, if any.
-fn classify(ctx: &Context<'_>, call: &Call) -> Option<Install> {
+fn classify(ctx: &Context<'_>, call: &Call<'_>) -> Option<Install> {
     let text = || call_text(ctx, call).to_owned();
     let make = |eco, manifests: &[&str], prefetch: Option<String>, pure| Install {
         eco,
@@ -440,7 +417,7 @@ fn classify(ctx: &Context<'_>, call: &Call) -> Option<Install> {
             pure: !project,
         });
     }
-    let sub = call.subcommand(NPM_VALUE_OPTIONS);
+    let sub = call.subcommand_value(NPM_VALUE_OPTIONS);
     let operands = call.operands(NPM_VALUE_OPTIONS);
     let no_packages = operands.len() <= 1;
     let with = |flag: &str| {
@@ -451,7 +428,7 @@ fn classify(ctx: &Context<'_>, call: &Call) -> Option<Install> {
             format!("{t} {flag}")
         }
     };
-    match call.name.as_str() {
+    match &*call.name {
         "poetry" if sub == Some("install") => Some(make(
             Eco::Python,
             &["pyproject.toml", "poetry.lock"],
@@ -580,7 +557,7 @@ fn classify(ctx: &Context<'_>, call: &Call) -> Option<Install> {
     }
 }
 
-fn classify_go(call: &Call, text: &dyn Fn() -> String) -> Option<Install> {
+fn classify_go(call: &Call<'_>, text: &dyn Fn() -> String) -> Option<Install> {
     const GO_VALUE_OPTIONS: &[&str] = &[
         "-o",
         "-tags",
@@ -635,7 +612,7 @@ fn classify_go(call: &Call, text: &dyn Fn() -> String) -> Option<Install> {
     }
 }
 
-fn classify_maven(call: &Call) -> Option<Install> {
+fn classify_maven(call: &Call<'_>) -> Option<Install> {
     const MVN_VALUE_OPTIONS: &[&str] = &[
         "-f",
         "--file",
@@ -688,7 +665,7 @@ fn classify_maven(call: &Call) -> Option<Install> {
     })
 }
 
-fn classify_gradle(call: &Call) -> Option<Install> {
+fn classify_gradle(call: &Call<'_>) -> Option<Install> {
     let tasks = call.operands(&[
         "-p",
         "--project-dir",
@@ -730,7 +707,7 @@ fn classify_gradle(call: &Call) -> Option<Install> {
     })
 }
 
-fn classify_dotnet(call: &Call) -> Option<Install> {
+fn classify_dotnet(call: &Call<'_>) -> Option<Install> {
     const DOTNET_VALUE_OPTIONS: &[&str] = &[
         "-c",
         "--configuration",
@@ -786,8 +763,8 @@ fn classify_dotnet(call: &Call) -> Option<Install> {
 /// Maven and Gradle resolve dependencies with any task (`./gradlew downloadRepos`,
 /// `mvn -B de.qaware...:resolve`): before the broad COPY, any call of theirs counts as the
 /// install.
-fn build_tool(call: &Call) -> Option<Eco> {
-    match call.name.as_str() {
+fn build_tool(call: &Call<'_>) -> Option<Eco> {
+    match &*call.name {
         "mvn" | "mvnw" => Some(Eco::Maven),
         "gradle" | "gradlew" => Some(Eco::Gradle),
         _ => None,
@@ -797,12 +774,12 @@ fn build_tool(call: &Call) -> Option<Eco> {
 /// Whether a call may read the project's files (anything but package-manager plumbing,
 /// installs of named packages, and shell built-ins): a RUN that does is not moved before
 /// the COPY. `install` is what [`classify`] made of the call.
-fn reads_project(call: &Call, install: Option<&Install>) -> bool {
+fn reads_project(call: &Call<'_>, install: Option<&Install>) -> bool {
     if let Some(install) = install {
         return !install.pure;
     }
-    let sub = call.subcommand(NPM_VALUE_OPTIONS);
-    match call.name.as_str() {
+    let sub = call.subcommand_value(NPM_VALUE_OPTIONS);
+    match &*call.name {
         "set" | "echo" | "printf" | "true" | ":" | "rm" | "mkdir" | "export" | "unset" | "exit"
         | "sleep" | "test" | "[" | "corepack" | "apt-get" | "apt" | "apk" | "yum" | "dnf"
         | "microdnf" => false,
@@ -836,7 +813,7 @@ impl BroadCopyBeforeInstall {
         broad: &Broad<'_>,
         between: &[&Instruction],
         run: &Instruction,
-        calls: &[(Call, Option<Install>)],
+        calls: &[(Call<'_>, Option<Install>)],
         install: &Install,
         manifests_copied: bool,
     ) -> Option<Vec<Edit>> {
@@ -1029,7 +1006,7 @@ impl Rule for BroadCopyBeforeInstall {
                         let Some(script) = posix_script(ctx.file, ins) else {
                             continue;
                         };
-                        let calls: Vec<(Call, Option<Install>)> = calls(script)
+                        let calls: Vec<(Call<'_>, Option<Install>)> = calls_with_inline(script)
                             .into_iter()
                             .map(|c| {
                                 let i = classify(ctx, &c);
@@ -1102,9 +1079,7 @@ impl Rule for BroadCopyBeforeInstall {
 #[cfg(test)]
 mod tests {
     use super::is_broad;
-    use crate::rules::common::test_support::{
-        diagnostics, findings, fixed, fixed_and_clean, lines,
-    };
+    use crate::rules::test_support::{diagnostics, findings, fixed, fixed_and_clean, lines};
 
     #[test]
     fn broad_sources() {

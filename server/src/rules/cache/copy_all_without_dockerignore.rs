@@ -109,7 +109,7 @@ impl Rule for CopyAllWithoutDockerignore {
 #[cfg(test)]
 mod tests {
     use crate::rules::FileFacts;
-    use crate::rules::common::test_support::findings_with_facts;
+    use crate::rules::test_support::findings_with_facts;
 
     const TEXT: &str = "FROM a\nCOPY . .\nADD ./ /app/\nCOPY --from=b . .\nCOPY src/ x\n\
                         ONBUILD COPY * /app/\n";

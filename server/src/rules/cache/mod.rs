@@ -46,25 +46,3 @@ pub static RULES: &[RuleEntry] = &[
         new: || Box::new(CopyAllWithoutDockerignore),
     },
 ];
-
-#[cfg(test)]
-mod tests {
-    use super::RULES;
-    use crate::diagnostic::Category;
-    use crate::rules::FileFacts;
-    use crate::rules::common::test_support::{check_doc_examples, check_docs_layout};
-
-    #[test]
-    fn doc_examples_fire_and_fixed_examples_do_not() {
-        // CA005 needs to know that there is no `.dockerignore`.
-        let facts = FileFacts {
-            has_dockerignore: Some(false),
-        };
-        check_doc_examples(RULES, &facts);
-    }
-
-    #[test]
-    fn docs_follow_the_house_layout() {
-        check_docs_layout(RULES, Category::Cache, "CA");
-    }
-}

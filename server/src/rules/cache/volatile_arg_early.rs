@@ -391,7 +391,7 @@ impl Rule for VolatileArgEarly {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::common::test_support::{diagnostics, findings, fixed_and_clean, lines};
+    use crate::rules::test_support::{diagnostics, findings, fixed_and_clean, lines};
 
     #[test]
     fn flags_volatile_args_before_runs_that_do_not_use_them() {

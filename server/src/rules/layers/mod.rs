@@ -17,20 +17,3 @@ pub static RULES: &[RuleEntry] = &[RuleEntry {
     meta: &UnchainedRuns::META,
     new: || Box::new(UnchainedRuns::default()),
 }];
-
-#[cfg(test)]
-mod tests {
-    use super::RULES;
-    use crate::diagnostic::Category;
-    use crate::rules::common::test_support::{check_doc_examples, check_docs_layout};
-
-    #[test]
-    fn doc_examples_fire_and_fixed_examples_do_not() {
-        check_doc_examples(RULES, &crate::rules::FileFacts::default());
-    }
-
-    #[test]
-    fn docs_follow_the_house_layout() {
-        check_docs_layout(RULES, Category::Layers, "LY");
-    }
-}

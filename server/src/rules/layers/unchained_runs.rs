@@ -6,8 +6,8 @@ use crate::diagnostic::{Applicability, Fix};
 use crate::layers::analysis::copy_sources;
 use crate::model::{Arguments, Instruction, InstructionKind};
 use crate::rules::common::{
-    Call, apt_reads_lists, apt_subcommand, calls, flags_key, is_apt_update, join_dir, merge_runs,
-    posix_script, sequences, shipped_stages,
+    Call, apt_reads_lists, apt_subcommand, calls_with_inline, flags_key, is_apt_update, join_dir,
+    merge_runs, posix_script, sequences, shipped_stages, trim_dir_end,
 };
 use crate::rules::{Context, FixAvailability, Rule, RuleMeta};
 
@@ -181,17 +181,7 @@ fn normalize(path: &str) -> String {
             p = format!("{to}{rest}");
         }
     }
-    loop {
-        let trimmed = p
-            .strip_suffix("/*")
-            .or_else(|| p.strip_suffix("/."))
-            .or_else(|| p.strip_suffix('/'))
-            .map(str::to_owned);
-        match trimmed {
-            Some(t) if !t.is_empty() => p = t,
-            _ => return p,
-        }
-    }
+    trim_dir_end(&p).to_owned()
 }
 
 /// What a removed path stands for.
@@ -220,9 +210,9 @@ fn path_target(path: &str) -> Target {
 }
 
 /// What a call cleans up, if it is a cleanup.
-fn cleanup_targets(call: &Call) -> Vec<Target> {
-    let sub = call.subcommand(&[]);
-    match call.name.as_str() {
+fn cleanup_targets(call: &Call<'_>) -> Vec<Target> {
+    let sub = call.subcommand_value(&[]);
+    match &*call.name {
         "rm" => call
             .operands(&[])
             .iter()
@@ -281,7 +271,7 @@ const SYSTEM_DIRS: &[&str] = &[
 
 /// The values of option `short` (in a cluster: `-fsSLo file`, `-ofile`) or of one of
 /// `long` (`--output file`, `--output=file`).
-fn option_values<'c>(call: &'c Call, short: char, long: &[&str]) -> Vec<&'c str> {
+fn option_values<'c>(call: &'c Call<'_>, short: char, long: &[&str]) -> Vec<&'c str> {
     let args: Vec<&str> = call.arg_values().collect();
     let mut out = Vec::new();
     for (i, a) in args.iter().enumerate() {
@@ -318,7 +308,7 @@ fn url_file_name(url: &str) -> Option<String> {
 /// `unzip -d`, and redirections. Other commands (scripts, compilers) write where they
 /// please: they are not counted, so that a cleanup is only blamed on a RUN that visibly
 /// wrote the files.
-fn written(call: &Call, redirects: &[String]) -> Vec<String> {
+fn written(call: &Call<'_>, redirects: &[String]) -> Vec<String> {
     let operands = |values: &[&str]| -> Vec<String> {
         call.operands(values)
             .iter()
@@ -330,7 +320,7 @@ fn written(call: &Call, redirects: &[String]) -> Vec<String> {
         .filter(|r| !r.starts_with("/dev/") && !r.starts_with('&'))
         .cloned()
         .collect();
-    match call.name.as_str() {
+    match &*call.name {
         "cp" | "mv" | "install" | "ln" | "rsync" => {
             let targets = option_values(call, 't', &["--target-directory"]);
             if targets.is_empty() {
@@ -405,14 +395,14 @@ fn written(call: &Call, redirects: &[String]) -> Vec<String> {
 }
 
 /// Whether the earlier call wrote what `target` names.
-fn writes(call: &Call, redirects: &[String], target: &Target) -> bool {
-    let sub = call.subcommand(&[]);
+fn writes(call: &Call<'_>, redirects: &[String], target: &Target) -> bool {
+    let sub = call.subcommand_value(&[]);
     match target {
         Target::AptLists => is_apt_update(call),
         Target::AptArchives => apt_reads_lists(call),
         Target::AptPackages => apt_subcommand(call) == Some("install"),
         Target::Cache(tool) => {
-            let name = call.name.as_str();
+            let name = &*call.name;
             let same = match *tool {
                 "pip" => name.starts_with("pip") || name.starts_with("python"),
                 "dnf" => matches!(name, "dnf" | "microdnf"),
@@ -442,7 +432,7 @@ fn writes(call: &Call, redirects: &[String], target: &Target) -> bool {
 /// One RUN of a row, with its calls.
 struct Run<'a> {
     ins: &'a Instruction,
-    calls: Vec<Call>,
+    calls: Vec<Call<'a>>,
     /// Redirection targets of each call, normalised, by call index.
     redirects: Vec<Vec<String>>,
     /// Where the COPY and ADD instructions before the RUN in its stage wrote, normalised.
@@ -474,7 +464,7 @@ impl Run<'_> {
     }
 
     /// The first call that reads apt lists, when no update comes before it in this RUN.
-    fn reads_stale(&self) -> Option<&Call> {
+    fn reads_stale(&self) -> Option<&Call<'_>> {
         self.calls
             .iter()
             .find(|c| is_apt_update(c) || apt_reads_lists(c))
@@ -489,7 +479,7 @@ impl Run<'_> {
             && self
                 .calls
                 .iter()
-                .all(|c| !c.nested && SMALL.contains(&c.name.as_str()))
+                .all(|c| !c.nested && SMALL.contains(&&*c.name))
     }
 }
 
@@ -590,7 +580,7 @@ impl UnchainedRuns {
 
     /// The first cleanup call of RUN `j` that removes what an earlier RUN of the row wrote
     /// (and not the RUN itself before the call), with the index of the earliest such RUN.
-    fn cleanup_of_earlier<'r>(row: &'r [Run<'_>], j: usize) -> Option<(&'r Call, usize)> {
+    fn cleanup_of_earlier<'r>(row: &'r [Run<'_>], j: usize) -> Option<(&'r Call<'r>, usize)> {
         let run = &row[j];
         for (k, call) in run.calls.iter().enumerate() {
             for target in cleanup_targets(call) {
@@ -607,7 +597,7 @@ impl UnchainedRuns {
 
     fn report(
         ctx: &mut Context<'_>,
-        call: &Call,
+        call: &Call<'_>,
         message: String,
         help: String,
         runs: &[Run<'_>],
@@ -673,7 +663,13 @@ impl Rule for UnchainedRuns {
                     previous_was_run = exec;
                     continue;
                 };
-                Self::push(&mut rows, previous_was_run, ins, calls(script), &copied);
+                Self::push(
+                    &mut rows,
+                    previous_was_run,
+                    ins,
+                    calls_with_inline(script),
+                    &copied,
+                );
                 previous_was_run = true;
             }
             for row in rows.iter().filter(|r| r.len() > 1) {
@@ -690,7 +686,7 @@ impl UnchainedRuns {
         rows: &mut Vec<Vec<Run<'a>>>,
         continues: bool,
         ins: &'a Instruction,
-        calls: Vec<Call>,
+        calls: Vec<Call<'a>>,
         copied: &[String],
     ) {
         let redirects = calls.iter().map(|c| redirects_of(ins, c)).collect();
@@ -715,7 +711,7 @@ impl UnchainedRuns {
 }
 
 /// The redirection targets of a call's command, normalised.
-fn redirects_of(ins: &Instruction, call: &Call) -> Vec<String> {
+fn redirects_of(ins: &Instruction, call: &Call<'_>) -> Vec<String> {
     let Some(script) = ins.script() else {
         return vec![];
     };
@@ -730,9 +726,7 @@ fn redirects_of(ins: &Instruction, call: &Call) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::UnchainedRuns;
-    use crate::rules::common::test_support::{
-        diagnostics, findings, fixed, fixed_and_clean, lines,
-    };
+    use crate::rules::test_support::{diagnostics, findings, fixed, fixed_and_clean, lines};
     use crate::rules::{Context, Rule};
 
     #[test]

@@ -1,11 +1,12 @@
 //! SZ003 `apk-cache`: `apk add` that leaves the package index in `/var/cache/apk`.
 
 use crate::declare_rule;
-use crate::diagnostic::{Applicability, Fix};
+use crate::diagnostic::Applicability;
 use crate::model::Instruction;
+use crate::rules::common::{Call, calls};
 use crate::rules::{Context, Rule, RuleMeta};
 
-use super::{Call, calls, checked_script, insert_after, later, layer, mounted_over, removes};
+use super::{checked_script, insert_option, later, layer, mounted_over, removes};
 use crate::shell::Word;
 
 const DOCS: &str = r"Checks for `apk add` without `--no-cache` that leaves the package index in the layer.
@@ -101,7 +102,7 @@ impl Rule for ApkCache {
             .iter()
             .filter(|c| c.name == "apk" && !c.has_option(&["--no-cache", "--no-network"]))
             .filter_map(|c| {
-                let (_, sub) = c.subcommand_in(APK_VALUE_OPTIONS, &["add", "update", "upgrade"])?;
+                let sub = c.subcommand_in(APK_VALUE_OPTIONS, &["add", "update", "upgrade"])?;
                 Some((c, sub))
             })
             .filter(|(c, _)| !later(&calls, c.index, |l| removes(l, CACHE)))
@@ -126,14 +127,10 @@ impl Rule for ApkCache {
             );
         } else {
             // Every `apk add`/`apk upgrade` of the RUN gets `--no-cache`.
-            let edits = offenders
-                .iter()
-                .map(|(_, sub)| insert_after(sub, "--no-cache"))
-                .collect();
-            diagnostic.with_help("Add `--no-cache`").set_fix(Fix {
-                applicability: Applicability::Safe,
-                edits,
-            });
+            let subs = offenders.iter().map(|&(_, sub)| sub);
+            diagnostic
+                .with_help("Add `--no-cache`")
+                .set_fix(insert_option(Applicability::Safe, "--no-cache", subs));
         }
     }
 }
@@ -141,7 +138,7 @@ impl Rule for ApkCache {
 #[cfg(test)]
 mod tests {
     use crate::diagnostic::Applicability;
-    use crate::rules::size::test_support::{diagnostics, findings, fixed_and_clean, lines};
+    use crate::rules::test_support::{diagnostics, findings, fixed_and_clean, lines};
 
     const CODE: &str = "SZ003";
 

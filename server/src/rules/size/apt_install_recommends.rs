@@ -6,13 +6,10 @@ use crate::diagnostic::Applicability;
 use crate::layers::apt;
 use crate::layers::size::human;
 use crate::model::Instruction;
+use crate::rules::common::{APT_VALUE_OPTIONS, Call, calls, is_apt};
 use crate::rules::{Context, Rule, RuleMeta};
 
-use super::apt_lists_not_removed::{APT_VALUE_OPTIONS, is_apt};
-use super::{
-    Call, calls, checked_script, debian_data_applies, earlier_run_mentions, fix, insert_after,
-    layer,
-};
+use super::{checked_script, debian_data_applies, earlier_run_mentions, insert_option, layer};
 
 const DOCS: &str = r"Checks for `apt-get install` without `--no-install-recommends`.
 
@@ -76,7 +73,7 @@ fn recommends_off(call: &Call<'_>) -> bool {
         )
     };
     let mut prev_is_o = false;
-    for w in call.args {
+    for w in call.args.iter() {
         let v = w.value.as_str();
         if v == "--no-install-recommends" {
             return true;
@@ -114,14 +111,15 @@ impl Rule for AptInstallRecommends {
         let calls = calls(script);
         let installs: Vec<_> = calls
             .iter()
-            .filter(|c| is_apt(c.name) && !recommends_off(c))
+            .filter(|c| is_apt(&c.name) && !recommends_off(c))
             .filter_map(|c| {
-                let (i, sub) = c.subcommand_in(APT_VALUE_OPTIONS, &["install"])?;
+                let sub = c.subcommand_in(APT_VALUE_OPTIONS, &["install"])?;
+                // The operands after the subcommand, the first one.
                 let packages: Vec<&str> = c
                     .operands(APT_VALUE_OPTIONS)
                     .into_iter()
-                    .filter(|(j, _)| *j > i)
-                    .map(|(_, w)| w.value.as_str())
+                    .skip(1)
+                    .map(|w| w.value.as_str())
                     .collect();
                 // `xargs apt-get install` reads the packages from its input.
                 let some = !packages.is_empty() || c.wrappers.contains(&"xargs");
@@ -144,9 +142,10 @@ impl Rule for AptInstallRecommends {
             );
             ctx.report(&Self::META, call.range_to(sub), message)
                 .with_help("Add `--no-install-recommends` and name the packages you need")
-                .set_fix(fix(
+                .set_fix(insert_option(
                     Applicability::Unsafe,
-                    insert_after(sub, "--no-install-recommends"),
+                    "--no-install-recommends",
+                    [sub],
                 ));
         }
     }
@@ -173,7 +172,7 @@ fn recommended_bytes(packages: &[&str]) -> Option<u64> {
 mod tests {
     use super::recommended_bytes;
     use crate::layers::size::human;
-    use crate::rules::size::test_support::{findings, fixed_and_clean, lines};
+    use crate::rules::test_support::{findings, fixed_and_clean, lines};
 
     const CODE: &str = "SZ002";
 

@@ -2,15 +2,14 @@
 //! in the same RUN.
 
 use crate::declare_rule;
-use crate::diagnostic::Applicability;
 use crate::layers::apt;
 use crate::layers::size::human;
 use crate::model::Instruction;
+use crate::rules::common::{APT_VALUE_OPTIONS, Call, calls, is_apt};
 use crate::rules::{Context, Rule, RuleMeta};
 
 use super::{
-    Call, append_after, calls, checked_script, debian_data_applies, fix, later, layer,
-    mounted_over, removes,
+    append_after_last, checked_script, debian_data_applies, later, layer, mounted_over, removes,
 };
 
 const DOCS: &str = r"Checks for `apt-get update` in a RUN that does not remove the package lists afterwards.
@@ -84,26 +83,8 @@ declare_rule! {
 
 const LISTS: &str = "/var/lib/apt/lists";
 
-/// Options of `apt-get` and `apt` that take a separate value.
-pub(crate) const APT_VALUE_OPTIONS: &[&str] = &[
-    "-o",
-    "-c",
-    "-t",
-    "-a",
-    "--option",
-    "--config-file",
-    "--target-release",
-    "--default-release",
-    "--host-architecture",
-];
-
-/// `apt-get` or `apt`.
-pub(crate) fn is_apt(name: &str) -> bool {
-    matches!(name, "apt-get" | "apt")
-}
-
 fn is_update(call: &Call<'_>) -> bool {
-    is_apt(call.name) && call.subcommand_in(APT_VALUE_OPTIONS, &["update"]).is_some()
+    is_apt(&call.name) && call.subcommand_in(APT_VALUE_OPTIONS, &["update"]).is_some()
 }
 
 /// `rm` of the lists; `apt-get dist-clean` (apt 2.7+, Debian trixie), which removes the
@@ -111,8 +92,8 @@ fn is_update(call: &Call<'_>) -> bool {
 /// (Bitnami minideb) helpers, which update, install and remove the lists.
 fn removes_lists(call: &Call<'_>) -> bool {
     removes(call, LISTS)
-        || matches!(call.name, "install-packages" | "install_packages")
-        || (is_apt(call.name)
+        || matches!(&*call.name, "install-packages" | "install_packages")
+        || (is_apt(&call.name)
             && call
                 .subcommand_in(APT_VALUE_OPTIONS, &["dist-clean", "distclean"])
                 .is_some())
@@ -138,7 +119,7 @@ impl Rule for AptListsNotRemoved {
         else {
             return;
         };
-        let Some((_, sub)) = update.subcommand(APT_VALUE_OPTIONS) else {
+        let Some(sub) = update.subcommand(APT_VALUE_OPTIONS) else {
             return;
         };
         let size = apt::lists_size()
@@ -150,19 +131,20 @@ impl Rule for AptListsNotRemoved {
             layer(ins)
         );
         // Remove the lists after the last command that may still read them.
-        let last_apt = calls
-            .iter()
-            .rev()
-            .find(|c| is_apt(c.name) || c.name == "apt-cache" || c.name == "add-apt-repository")
-            .map_or(update.index, |c| c.index);
-        let edit = append_after(ctx, ins, script, last_apt, "rm -rf /var/lib/apt/lists/*");
-        let range = update.range_to(sub);
-        let diagnostic = ctx
-            .report(&Self::META, range, message)
-            .with_help("Remove the lists in the same RUN: `&& rm -rf /var/lib/apt/lists/*`");
-        if let Some(edit) = edit {
-            diagnostic.set_fix(fix(Applicability::Unsafe, edit));
-        }
+        let reads_lists = |c: &Call<'_>| {
+            is_apt(&c.name) || c.name == "apt-cache" || c.name == "add-apt-repository"
+        };
+        let fix = append_after_last(
+            ctx,
+            ins,
+            script,
+            &calls,
+            reads_lists,
+            "rm -rf /var/lib/apt/lists/*",
+        );
+        ctx.report(&Self::META, update.range_to(sub), message)
+            .with_help("Remove the lists in the same RUN: `&& rm -rf /var/lib/apt/lists/*`")
+            .set_fix(fix);
     }
 }
 
@@ -171,7 +153,7 @@ mod tests {
     use crate::diagnostic::Applicability;
     use crate::layers::apt;
     use crate::layers::size::human;
-    use crate::rules::size::test_support::{diagnostics, findings, fixed_and_clean, lines};
+    use crate::rules::test_support::{diagnostics, findings, fixed_and_clean, lines};
 
     const CODE: &str = "SZ001";
 

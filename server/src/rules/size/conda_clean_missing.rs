@@ -2,11 +2,13 @@
 
 use crate::declare_rule;
 use crate::model::Instruction;
+use crate::rules::common::{Call, calls};
 use crate::rules::{Context, Rule, RuleMeta};
+use crate::shell::Word;
 
 use super::{
-    Call, calls, checked_script, later, layer, mounted_like, mounted_over, normalize_path,
-    removed_paths, removes,
+    checked_script, later, layer, mounted_like, mounted_over, normalize_path, removed_paths,
+    removes, shown_subcommand,
 };
 
 const DOCS: &str = r"Checks for `conda install` and `conda create` without a `conda clean` in the same RUN.
@@ -79,16 +81,15 @@ fn is_conda(name: &str) -> bool {
 }
 
 /// The subcommand word when the call fills the package cache.
-fn fills<'a>(call: &Call<'a>) -> Option<&'a crate::shell::Word> {
-    if !is_conda(call.name) {
+fn fills<'c>(call: &'c Call<'_>) -> Option<&'c Word> {
+    if !is_conda(&call.name) {
         return None;
     }
-    let (i, sub) = call.subcommand(VALUE_OPTIONS)?;
+    let sub = call.subcommand(VALUE_OPTIONS)?;
     match sub.value.as_str() {
         "install" | "create" | "update" | "upgrade" => Some(sub),
         "env" => call
-            .args
-            .get(i + 1)
+            .arg_after(sub)
             .filter(|w| matches!(w.value.as_str(), "create" | "update"))
             .map(|_| sub),
         _ => None,
@@ -96,10 +97,10 @@ fn fills<'a>(call: &Call<'a>) -> Option<&'a crate::shell::Word> {
 }
 
 fn cleans(call: &Call<'_>) -> bool {
-    let clean = is_conda(call.name)
+    let clean = is_conda(&call.name)
         && call
             .subcommand(VALUE_OPTIONS)
-            .is_some_and(|(_, w)| w.value == "clean");
+            .is_some_and(|w| w.value == "clean");
     clean
         || removes(call, "/opt/conda/pkgs")
         || removed_paths(call)
@@ -129,16 +130,7 @@ impl Rule for CondaCleanMissing {
             return;
         };
         // `conda env create`: the subcommand is two words.
-        let last = if sub.value == "env" {
-            call.arg_after(sub).unwrap_or(sub)
-        } else {
-            sub
-        };
-        let shown = if std::ptr::eq(last, sub) {
-            format!("{} {}", call.name, sub.value)
-        } else {
-            format!("{} {} {}", call.name, sub.value, last.value)
-        };
+        let (last, shown) = shown_subcommand(call, sub, sub.value == "env");
         let message = format!(
             "`{shown}` leaves downloaded packages in the `pkgs` cache in {}",
             layer(ins)
@@ -154,7 +146,7 @@ impl Rule for CondaCleanMissing {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::size::test_support::{findings, lines};
+    use crate::rules::test_support::{findings, lines};
 
     const CODE: &str = "SZ008";
 

@@ -3,11 +3,12 @@
 use crate::declare_rule;
 use crate::diagnostic::Applicability;
 use crate::model::{Instruction, InstructionKind};
+use crate::rules::common::{Call, calls};
 use crate::rules::{Context, Rule, RuleMeta};
 
 use super::{
-    Call, base_image, calls, checked_script, earlier, earlier_run_mentions, fix, image_name,
-    insert_after, layer, text_after,
+    base_image, checked_script, earlier, earlier_run_mentions, image_name, insert_option, layer,
+    text_after,
 };
 
 const DOCS: &str = r"Checks for `gem install` without `--no-document`.
@@ -120,15 +121,14 @@ impl Rule for GemDocs {
             if call.name != "gem" || no_docs(call) {
                 continue;
             }
-            let Some((_, sub)) = call.subcommand_in(GEM_VALUE_OPTIONS, &["install", "i"]) else {
+            let Some(sub) = call.subcommand_in(GEM_VALUE_OPTIONS, &["install", "i"]) else {
                 continue;
             };
             // A gemrc written earlier in this RUN.
             let written_here = calls.iter().any(|c| {
                 c.index < call.index
                     && c.args.iter().any(|a| a.value.contains("--no-document"))
-                    && (c
-                        .command
+                    && (script.commands[c.index]
                         .redirects
                         .iter()
                         .any(|r| r.value.ends_with("gemrc"))
@@ -144,7 +144,7 @@ impl Rule for GemDocs {
             );
             ctx.report(&Self::META, call.range_to(sub), message)
                 .with_help("Add `--no-document`")
-                .set_fix(fix(Applicability::Safe, insert_after(sub, "--no-document")));
+                .set_fix(insert_option(Applicability::Safe, "--no-document", [sub]));
         }
     }
 }
@@ -152,7 +152,7 @@ impl Rule for GemDocs {
 #[cfg(test)]
 mod tests {
     use crate::diagnostic::Applicability;
-    use crate::rules::size::test_support::{diagnostics, findings, fixed_and_clean, lines};
+    use crate::rules::test_support::{diagnostics, findings, fixed_and_clean, lines};
 
     const CODE: &str = "SZ007";
 

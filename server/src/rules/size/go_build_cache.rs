@@ -2,11 +2,12 @@
 
 use crate::declare_rule;
 use crate::model::{Instruction, InstructionKind};
+use crate::rules::common::{Call, calls};
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::shell::Word;
 
 use super::{
-    Call, calls, checked_script, earlier, later, layer, mounted_like, mounted_over, removes,
+    checked_script, earlier, later, layer, mounted_like, mounted_over, removes, shown_subcommand,
 };
 
 const DOCS: &str = r"Checks for `go build` in a single-stage image that leaves the Go build cache in a layer.
@@ -116,14 +117,14 @@ impl Cache {
 }
 
 /// The subcommand word and the cache a `go` call fills.
-fn fills<'a>(call: &Call<'a>) -> Option<(&'a Word, Cache)> {
+fn fills<'c>(call: &'c Call<'_>) -> Option<(&'c Word, Cache)> {
     if call.name != "go" {
         return None;
     }
-    let (i, sub) = call.subcommand(&["-C"])?;
+    let sub = call.subcommand(&["-C"])?;
     let cache = match sub.value.as_str() {
         "build" | "install" | "test" | "run" => Cache::Build,
-        "mod" if call.args.get(i + 1).is_some_and(|w| w.value == "download") => Cache::Modules,
+        "mod" if call.arg_after(sub).is_some_and(|w| w.value == "download") => Cache::Modules,
         _ => return None,
     };
     Some((sub, cache))
@@ -144,7 +145,7 @@ fn configured_dir(
     let prefix = format!("{}=", cache.env());
     let exported = calls
         .iter()
-        .filter(|c| c.index < call.index && matches!(c.name, "export" | "declare" | "typeset"))
+        .filter(|c| c.index < call.index && matches!(&*c.name, "export" | "declare" | "typeset"))
         .flat_map(|c| c.args.iter())
         .filter_map(|w| w.value.strip_prefix(&prefix))
         .next_back();
@@ -197,8 +198,7 @@ impl Rule for GoBuildCache {
                 let cleaned = later(&calls, c.index, |l| {
                     dirs.iter().any(|d| removes(l, d))
                         || (l.name == "go"
-                            && l.subcommand(&["-C"])
-                                .is_some_and(|(_, w)| w.value == "clean")
+                            && l.subcommand(&["-C"]).is_some_and(|w| w.value == "clean")
                             && l.args.iter().any(|a| a.value == kind.clean_flag()))
                 });
                 (!mounted && !cleaned).then_some((c, sub, dirs))
@@ -207,16 +207,7 @@ impl Rule for GoBuildCache {
                 continue;
             };
             // `go mod download`: the subcommand is two words.
-            let last = if sub.value == "mod" {
-                call.arg_after(sub).unwrap_or(sub)
-            } else {
-                sub
-            };
-            let shown = if std::ptr::eq(last, sub) {
-                format!("go {}", sub.value)
-            } else {
-                format!("go {} {}", sub.value, last.value)
-            };
+            let (last, shown) = shown_subcommand(call, sub, sub.value == "mod");
             let dir = dirs.first().map_or("", String::as_str);
             let message = format!(
                 "`{shown}` leaves {} ({dir}) in {}",
@@ -234,7 +225,7 @@ impl Rule for GoBuildCache {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::size::test_support::{findings, lines};
+    use crate::rules::test_support::{findings, lines};
 
     const CODE: &str = "SZ009";
 

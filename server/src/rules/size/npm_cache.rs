@@ -4,11 +4,14 @@
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Edit};
 use crate::model::{Instruction, InstructionKind};
+use crate::rules::common::{Call, calls};
 use crate::rules::{Context, Rule, RuleMeta};
+use crate::shell::Word;
 use crate::text::TextRange;
 
 use super::{
-    Call, calls, checked_script, earlier, fix, later, layer, mounted_like, mounted_over, removes,
+    checked_script, earlier, fix, later, layer, mounted_like, mounted_over, removes,
+    shown_subcommand,
 };
 
 const DOCS: &str = r"Checks for `npm install` and `yarn install` that leave the package cache in the layer.
@@ -149,9 +152,9 @@ impl Tool {
 
 /// The tool a call installs packages with, if it does.
 fn install(call: &Call<'_>) -> Option<Tool> {
-    match call.name {
+    match &*call.name {
         "npm" => {
-            let sub = call.subcommand(Tool::Npm.value_options())?.1;
+            let sub = call.subcommand(Tool::Npm.value_options())?;
             matches!(
                 sub.value.as_str(),
                 "install"
@@ -170,10 +173,10 @@ fn install(call: &Call<'_>) -> Option<Tool> {
         }
         "yarn" | "yarnpkg" => {
             let operands = call.operands(Tool::Yarn.value_options());
-            let installs = match operands.first().map(|(_, w)| w.value.as_str()) {
+            let installs = match operands.first().map(|w| w.value.as_str()) {
                 None => !call.has_option(&["--version", "-v", "-V", "--help", "-h"]),
                 Some("install" | "add") => true,
-                Some("global") => operands.get(1).is_some_and(|(_, w)| w.value == "add"),
+                Some("global") => operands.get(1).is_some_and(|w| w.value == "add"),
                 Some(_) => false,
             };
             installs.then_some(Tool::Yarn)
@@ -186,9 +189,10 @@ fn install(call: &Call<'_>) -> Option<Tool> {
 fn cleans(call: &Call<'_>, tool: Tool, caches: &[String]) -> bool {
     let subcommand_clean = (call.name == tool.name()
         || (tool == Tool::Yarn && call.name == "yarnpkg"))
-        && call.subcommand(tool.value_options()).is_some_and(|(i, w)| {
+        && call.subcommand(tool.value_options()).is_some_and(|w| {
             w.value == "cache"
-                && call.args[i + 1..]
+                && call
+                    .args_after(w)
                     .iter()
                     .any(|a| matches!(a.value.as_str(), "clean" | "clear" | "rm"))
         });
@@ -250,11 +254,7 @@ impl Rule for NpmCache {
                 !mounted && !later(&calls, c.index, |l| cleans(l, tool, &caches))
             });
             let Some(call) = offender else { continue };
-            let Some((_, sub)) = call.subcommand(tool.value_options()) else {
-                report(ctx, ins, call, call.program, tool);
-                continue;
-            };
-            report(ctx, ins, call, sub, tool);
+            report(ctx, ins, call, call.subcommand(tool.value_options()), tool);
         }
     }
 }
@@ -270,22 +270,14 @@ fn report(
     ctx: &mut Context<'_>,
     ins: &Instruction,
     call: &Call<'_>,
-    last: &crate::shell::Word,
+    sub: Option<&Word>,
     tool: Tool,
 ) {
-    // `yarn global add`: the subcommand is two words.
-    let sub = last;
-    let last = if sub.value == "global" {
-        call.arg_after(sub).unwrap_or(sub)
-    } else {
-        sub
-    };
-    let shown = if std::ptr::eq(sub, call.program) {
-        call.name.to_owned()
-    } else if std::ptr::eq(last, sub) {
-        format!("{} {}", call.name, sub.value)
-    } else {
-        format!("{} {} {}", call.name, sub.value, last.value)
+    let (last, shown) = match sub {
+        // `yarn` alone installs.
+        None => (&*call.program, call.name.to_string()),
+        // `yarn global add`: the subcommand is two words.
+        Some(sub) => shown_subcommand(call, sub, sub.value == "global"),
     };
     let caches = caches_of(call, tool);
     let root = runs_as_root(ctx, ins);
@@ -346,7 +338,7 @@ mod tests {
     use super::{caches_of, calls, install};
     use crate::diagnostic::Applicability;
     use crate::rules::size::normalize_path;
-    use crate::rules::size::test_support::{diagnostics, findings, fixed_and_clean, lines};
+    use crate::rules::test_support::{diagnostics, findings, fixed_and_clean, lines};
 
     const CODE: &str = "SZ005";
 

@@ -2,11 +2,13 @@
 //! installs without a `clean` in the same RUN.
 
 use crate::declare_rule;
-use crate::diagnostic::Applicability;
 use crate::model::Instruction;
+use crate::rules::common::{Call, calls};
 use crate::rules::{Context, Rule, RuleMeta};
 
-use super::{Call, append_after, calls, checked_script, fix, later, layer, mounted_over, removes};
+use super::{
+    append_after_last, checked_script, later, layer, mounted_over, removes, shown_subcommand,
+};
 
 const DOCS: &str = r"Checks for `dnf`, `yum` and `zypper` installs that do not clean the package cache.
 
@@ -124,14 +126,14 @@ fn family(name: &str) -> Option<Family> {
 
 /// Whether the call fills the cache.
 fn fills(call: &Call<'_>) -> Option<Family> {
-    let fam = family(call.name)?;
-    let (i, sub) = call.subcommand(VALUE_OPTIONS)?;
+    let fam = family(&call.name)?;
+    let sub = call.subcommand(VALUE_OPTIONS)?;
     let fills = match fam {
         Family::Rpm => match sub.value.as_str() {
             "install" | "groupinstall" | "localinstall" | "reinstall" | "update" | "upgrade"
             | "distro-sync" | "makecache" => true,
             // `dnf group install`, `yum groups install`
-            "group" | "groups" => call.args.get(i + 1).is_some_and(|w| w.value == "install"),
+            "group" | "groups" => call.arg_after(sub).is_some_and(|w| w.value == "install"),
             _ => false,
         },
         Family::Zypper => matches!(
@@ -167,14 +169,16 @@ fn cleans(call: &Call<'_>, fam: Family) -> bool {
     if helper && call.name.contains("clean") {
         return true;
     }
-    if family(call.name) != Some(fam) {
+    if family(&call.name) != Some(fam) {
         return false;
     }
-    let Some((i, sub)) = call.subcommand(VALUE_OPTIONS) else {
+    let Some(sub) = call.subcommand(VALUE_OPTIONS) else {
         return false;
     };
     match fam {
-        Family::Rpm => sub.value == "clean" && call.args[i + 1..].iter().any(|w| w.value == "all"),
+        Family::Rpm => {
+            sub.value == "clean" && call.args_after(sub).iter().any(|w| w.value == "all")
+        }
         Family::Zypper => matches!(sub.value.as_str(), "clean" | "cc"),
     }
 }
@@ -202,26 +206,18 @@ impl Rule for PackageManagerCleanMissing {
                 .rev()
                 .find(|c| fills(c) == Some(fam) && !later(&calls, c.index, |l| cleans(l, fam)));
             let Some(call) = offender else { continue };
-            let Some((_, sub)) = call.subcommand(VALUE_OPTIONS) else {
+            let Some(sub) = call.subcommand(VALUE_OPTIONS) else {
                 continue;
             };
-            let cache = match call.name {
+            let cache = match &*call.name {
                 "yum" => "/var/cache/yum",
                 "tdnf" => "/var/cache/tdnf",
                 "zypper" => "/var/cache/zypp",
                 _ => "/var/cache/dnf",
             };
             // `dnf group install`: the subcommand is two words.
-            let last = if matches!(sub.value.as_str(), "group" | "groups") {
-                call.arg_after(sub).unwrap_or(sub)
-            } else {
-                sub
-            };
-            let shown = if std::ptr::eq(last, sub) {
-                format!("{} {}", call.name, sub.value)
-            } else {
-                format!("{} {} {}", call.name, sub.value, last.value)
-            };
+            let two_words = matches!(sub.value.as_str(), "group" | "groups");
+            let (last, shown) = shown_subcommand(call, sub, two_words);
             let message = format!(
                 "`{shown}` leaves its package cache ({cache}) in {}",
                 layer(ins)
@@ -230,25 +226,18 @@ impl Rule for PackageManagerCleanMissing {
                 Family::Rpm => format!("{} clean all", call.name),
                 Family::Zypper => "zypper clean --all".to_owned(),
             };
-            let last_of_tool = calls
-                .iter()
-                .rev()
-                .find(|c| family(c.name) == Some(fam))
-                .map_or(call.index, |c| c.index);
-            let edit = append_after(ctx, ins, script, last_of_tool, &clean);
-            let diagnostic = ctx
-                .report(&Self::META, call.range_to(last), message)
-                .with_help(format!("Run `{clean}` at the end of the same RUN"));
-            if let Some(edit) = edit {
-                diagnostic.set_fix(fix(Applicability::Unsafe, edit));
-            }
+            let of_tool = |c: &Call<'_>| family(&c.name) == Some(fam);
+            let fix = append_after_last(ctx, ins, script, &calls, of_tool, &clean);
+            ctx.report(&Self::META, call.range_to(last), message)
+                .with_help(format!("Run `{clean}` at the end of the same RUN"))
+                .set_fix(fix);
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::size::test_support::{diagnostics, findings, fixed_and_clean, lines};
+    use crate::rules::test_support::{diagnostics, findings, fixed_and_clean, lines};
 
     const CODE: &str = "SZ006";
 

@@ -1,13 +1,14 @@
 //! SZ004 `pip-cache`: `pip install` that leaves pip's download cache in the layer.
 
 use crate::declare_rule;
-use crate::diagnostic::{Applicability, Fix};
+use crate::diagnostic::Applicability;
 use crate::model::Instruction;
+use crate::rules::common::{Call, as_pip, calls};
 use crate::rules::{Context, Rule, RuleMeta};
 
 use super::{
-    Call, as_pip, calls, checked_script, earlier_run_mentions, env_set_before, insert_after, later,
-    layer, mounted_like, mounted_over, removes,
+    checked_script, earlier_run_mentions, env_set_before, insert_option, later, layer,
+    mounted_like, mounted_over, removes,
 };
 use crate::shell::Word;
 
@@ -90,7 +91,7 @@ const PIP_VALUE_OPTIONS: &[&str] = &[
     "--use-deprecated",
 ];
 
-fn pip_subcommand<'a>(call: &Call<'a>, names: &[&str]) -> Option<Call<'a>> {
+fn pip_subcommand<'c>(call: &'c Call<'_>, names: &[&str]) -> Option<Call<'c>> {
     let pip = as_pip(call)?;
     pip.subcommand_in(PIP_VALUE_OPTIONS, names)?;
     Some(pip)
@@ -100,7 +101,7 @@ fn pip_subcommand<'a>(call: &Call<'a>, names: &[&str]) -> Option<Call<'a>> {
 /// PIP_NO_CACHE_DIR=1` (pip ignores the value: even `0` turns the cache off) or `pip config
 /// set global.no-cache-dir ...`. A plain assignment without `export` does not reach pip.
 fn disables(call: &Call<'_>) -> bool {
-    let export = matches!(call.name, "export" | "declare" | "typeset")
+    let export = matches!(&*call.name, "export" | "declare" | "typeset")
         && call
             .args
             .iter()
@@ -124,7 +125,7 @@ impl Rule for PipCache {
         }
         let calls = calls(script);
         // Every install that fills the cache; one finding per RUN, at the first.
-        let offenders: Vec<(&Call<'_>, &Word)> = calls
+        let offenders: Vec<(&Call<'_>, Word)> = calls
             .iter()
             .filter_map(|call| {
                 let pip = pip_subcommand(call, &["install"])?;
@@ -145,11 +146,11 @@ impl Rule for PipCache {
                 if disabled_before || cleaned_after {
                     return None;
                 }
-                let (_, sub) = pip.subcommand(PIP_VALUE_OPTIONS)?;
-                Some((call, sub))
+                let sub = pip.subcommand(PIP_VALUE_OPTIONS)?;
+                Some((call, sub.clone()))
             })
             .collect();
-        let Some(&(call, sub)) = offenders.first() else {
+        let Some((call, sub)) = offenders.first() else {
             return;
         };
         if env_set_before(ctx.file, ins, ENV)
@@ -162,22 +163,16 @@ impl Rule for PipCache {
             command_text(call, sub),
             layer(ins)
         );
-        let edits = offenders
-            .iter()
-            .map(|(_, sub)| insert_after(sub, "--no-cache-dir"))
-            .collect();
+        let subs = offenders.iter().map(|(_, sub)| sub);
         ctx.report(&Self::META, call.range_to(sub), message)
             .with_help("Add `--no-cache-dir`")
-            .set_fix(Fix {
-                applicability: Applicability::Safe,
-                edits,
-            });
+            .set_fix(insert_option(Applicability::Safe, "--no-cache-dir", subs));
     }
 }
 
 /// `pip3 install`, `python3 -m pip install`: the program and the subcommand as written,
 /// without options in between.
-fn command_text(call: &Call<'_>, sub: &crate::shell::Word) -> String {
+fn command_text(call: &Call<'_>, sub: &Word) -> String {
     if call.name.starts_with("pip") {
         format!("{} {}", call.name, sub.value)
     } else {
@@ -188,7 +183,7 @@ fn command_text(call: &Call<'_>, sub: &crate::shell::Word) -> String {
 #[cfg(test)]
 mod tests {
     use crate::diagnostic::Applicability;
-    use crate::rules::size::test_support::{diagnostics, findings, fixed_and_clean, lines};
+    use crate::rules::test_support::{diagnostics, findings, fixed_and_clean, lines};
 
     const CODE: &str = "SZ004";
 

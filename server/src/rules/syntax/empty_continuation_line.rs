@@ -82,7 +82,7 @@ impl Rule for EmptyContinuationLine {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::syntax::test_support::{findings, fixed, lines};
+    use crate::rules::test_support::{coded_findings as findings, fixed, lines};
 
     #[test]
     fn flags_blank_lines_inside_a_continuation() {

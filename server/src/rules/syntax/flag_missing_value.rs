@@ -89,7 +89,7 @@ impl Rule for FlagMissingValue {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::syntax::test_support::{diagnostics, findings, lines};
+    use crate::rules::test_support::{coded_findings as findings, diagnostics, lines};
 
     #[test]
     fn flags_missing_and_empty_values() {

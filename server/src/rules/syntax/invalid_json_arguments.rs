@@ -213,7 +213,7 @@ fn double_quoted(text: &str) -> Option<String> {
 mod tests {
     use super::{double_quoted, meant_as_json, single_quote_outside_strings};
     use crate::diagnostic::Severity;
-    use crate::rules::syntax::test_support::{diagnostics, findings, fixed, lines};
+    use crate::rules::test_support::{coded_findings as findings, diagnostics, fixed, lines};
 
     #[test]
     fn single_quotes_are_a_warning_with_a_fix() {

@@ -88,7 +88,7 @@ impl Rule for InvalidKeyValue {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::syntax::test_support::{diagnostics, findings, lines};
+    use crate::rules::test_support::{coded_findings as findings, diagnostics, lines};
 
     #[test]
     fn flags_words_without_equals() {

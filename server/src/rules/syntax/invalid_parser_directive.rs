@@ -104,7 +104,7 @@ fn directive_name(line: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::syntax::test_support::{diagnostics, findings, lines};
+    use crate::rules::test_support::{coded_findings as findings, diagnostics, lines};
 
     #[test]
     fn invalid_escape() {

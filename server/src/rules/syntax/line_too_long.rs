@@ -71,7 +71,7 @@ impl Rule for LineTooLong {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::syntax::test_support::lines;
+    use crate::rules::test_support::lines;
 
     #[test]
     fn sixty_four_kib_is_too_long() {

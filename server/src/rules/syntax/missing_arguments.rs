@@ -319,7 +319,7 @@ fn shell_text(ins: &Instruction) -> &str {
 #[cfg(test)]
 mod tests {
     use super::is_heredoc_word;
-    use crate::rules::syntax::test_support::{diagnostics, findings, lines};
+    use crate::rules::test_support::{coded_findings as findings, diagnostics, lines};
 
     fn messages(text: &str) -> Vec<String> {
         findings("SY007", text).into_iter().map(|f| f.2).collect()

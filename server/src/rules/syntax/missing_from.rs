@@ -104,7 +104,7 @@ impl Rule for MissingFrom {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::syntax::test_support::{findings, lines};
+    use crate::rules::test_support::{coded_findings as findings, lines};
 
     #[test]
     fn flags_the_first_instruction_before_from() {

@@ -64,7 +64,7 @@ impl Rule for NoInstructions {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::syntax::test_support::{findings, lines};
+    use crate::rules::test_support::{coded_findings as findings, lines};
 
     #[test]
     fn empty_and_comment_only_files() {

@@ -109,7 +109,7 @@ impl Rule for UnknownFlag {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::syntax::test_support::{diagnostics, findings, fixed, lines};
+    use crate::rules::test_support::{coded_findings as findings, diagnostics, fixed, lines};
 
     #[test]
     fn flags_unknown_names_with_suggestions() {

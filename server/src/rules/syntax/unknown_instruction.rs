@@ -148,7 +148,7 @@ fn instruction_name(ins: &Instruction) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::syntax::test_support::{diagnostics, findings, fixed, lines};
+    use crate::rules::test_support::{coded_findings as findings, diagnostics, fixed, lines};
 
     fn help(text: &str) -> String {
         // The last finding's: earlier lines may hold unknown words too.

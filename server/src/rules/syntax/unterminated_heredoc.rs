@@ -119,7 +119,7 @@ fn near_terminator(source: &str, heredoc: &Heredoc) -> Option<TextRange> {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::syntax::test_support::{diagnostics, findings, fixed, lines};
+    use crate::rules::test_support::{coded_findings as findings, diagnostics, fixed, lines};
 
     #[test]
     fn flags_a_heredoc_that_runs_to_the_end_of_the_file() {
