@@ -1293,3 +1293,40 @@ async fn dlint_image_cli_live_then_offline_from_cache() {
     assert!(err.contains("offline"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+/// `dlint image --refresh REF` fetches live facts into the cache (re-checking the tag
+/// whatever its age) and reports them; `--offline` then answers from that cache.
+#[tokio::test]
+async fn dlint_image_refresh_fills_the_cache() {
+    let (reg, _demo) = registry_with_demo().await;
+    let tmp = TempDir::new().unwrap();
+    let image = format!("{}/test/demo:multi", reg.host());
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_dlint"))
+            .args(args)
+            .env("DLINT_CACHE_DIR", tmp.path().join("cache"))
+            .env("HOME", tmp.path())
+            .env("DOCKER_CONFIG", tmp.path())
+            .output()
+            .unwrap()
+    };
+    let refreshed = run(&["image", "--refresh", &image]);
+    let out = String::from_utf8_lossy(&refreshed.stdout);
+    assert_eq!(
+        refreshed.status.code(),
+        Some(0),
+        "{out}{}",
+        String::from_utf8_lossy(&refreshed.stderr)
+    );
+    assert!(out.contains("new (not in the catalogue)"), "{out}");
+    assert!(out.contains("refreshed 1 of 1 references"), "{out}");
+    let offline = run(&["image", "--offline", "--format", "json", &image]);
+    assert_eq!(offline.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&offline.stdout).unwrap();
+    assert_eq!(v["image"]["source"]["kind"], "cache");
+    // A registry that is gone: the refresh says which reference failed and exits 2.
+    drop(reg);
+    let failed = run(&["image", "--refresh", &image]);
+    assert_eq!(failed.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&failed.stdout).contains("failed:"));
+}

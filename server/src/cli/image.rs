@@ -43,6 +43,9 @@ impl LiveLookup for NoLiveLookup {
 
 /// Run `dlint image` with the live lookup of this build.
 pub(crate) fn image(args: &ImageArgs) -> Result<ExitStatus> {
+    if args.refresh {
+        return refresh(args);
+    }
     if args.archive.is_some() || args.oci_layout.is_some() {
         return image_with(args, &NoLiveLookup);
     }
@@ -275,4 +278,95 @@ fn saved_image(args: &ImageArgs, colors: Colors, path: &Path, layout: bool) -> R
     }
     out.flush()?;
     Ok(ExitStatus::Success)
+}
+
+/// `dlint image --refresh [REF]`: fetch live facts for REF, or for every image of the
+/// offline catalogue, into the on-disk cache (tags re-checked whatever their age), and say
+/// for each what changed since the catalogue's snapshot.
+fn refresh(args: &ImageArgs) -> Result<ExitStatus> {
+    let colors = Colors::default();
+    let config = crate::registry::config::RegistryConfig {
+        tag_ttl: std::time::Duration::ZERO,
+        ..crate::registry::config::RegistryConfig::default()
+    };
+    let registry = match crate::registry::fetch::BlockingRegistry::new(config.clone()) {
+        Ok(r) => r,
+        Err(e) => {
+            report_error(colors, &format!("cannot start the registry client: {e}"));
+            return Ok(ExitStatus::Error);
+        }
+    };
+    let platform = args.platform.as_deref().unwrap_or(DEFAULT_PLATFORM);
+    let references: Vec<String> = match &args.reference {
+        Some(r) => vec![r.clone()],
+        None => catalog::catalog()
+            .images
+            .iter()
+            .map(|i| i.reference.clone())
+            .collect(),
+    };
+    let short = |d: Option<&str>| {
+        d.map_or_else(
+            || "?".to_owned(),
+            |d| d.trim_start_matches("sha256:").chars().take(12).collect(),
+        )
+    };
+    let mut out = BufWriter::new(io::stdout().lock());
+    let mut failed = 0;
+    for reference in &references {
+        let old = catalog::lookup(reference, Some(platform)).ok();
+        match registry.lookup(reference, Some(platform)) {
+            // The client falls back to stale cached facts when the registry cannot be
+            // reached; for a refresh that is a failure.
+            Ok(new) if !matches!(new.source, crate::registry::Source::Live { .. }) => {
+                failed += 1;
+                writeln!(
+                    out,
+                    "{reference} ({platform}): failed: the registry did not answer; the cache keeps facts from {}",
+                    new.source.label()
+                )?;
+            }
+            Ok(new) => {
+                let status = match &old {
+                    None => "new (not in the catalogue)".to_owned(),
+                    Some(o) if o.manifest_digest == new.manifest_digest => "unchanged".to_owned(),
+                    Some(o) => format!(
+                        "changed since {} ({} → {}, {} → {})",
+                        o.source.label(),
+                        short(o.manifest_digest.as_deref()),
+                        short(new.manifest_digest.as_deref()),
+                        crate::layers::size::human(o.compressed_total()),
+                        crate::layers::size::human(new.compressed_total()),
+                    ),
+                };
+                writeln!(
+                    out,
+                    "{reference} ({platform}): {} compressed, {} layers, {}: {status}",
+                    crate::layers::size::human(new.compressed_total()),
+                    new.layers.len(),
+                    short(new.manifest_digest.as_deref()),
+                )?;
+            }
+            Err(e) => {
+                failed += 1;
+                writeln!(out, "{reference} ({platform}): failed: {e}")?;
+            }
+        }
+    }
+    let cache = config.cache_dir.as_ref().map_or_else(
+        || "no cache directory".to_owned(),
+        |d| d.display().to_string(),
+    );
+    writeln!(
+        out,
+        "refreshed {} of {} references into the cache ({cache})",
+        references.len() - failed,
+        references.len()
+    )?;
+    out.flush()?;
+    Ok(if failed > 0 {
+        ExitStatus::Error
+    } else {
+        ExitStatus::Success
+    })
 }

@@ -171,9 +171,14 @@ pub struct ImageArgs {
     #[arg(long, value_name = "PATH")]
     pub dockerfile: Option<PathBuf>,
 
-    /// Use only the offline catalogue; never contact a registry.
+    /// Never contact a registry: answer from the on-disk cache, then the catalogue.
     #[arg(long)]
     pub offline: bool,
+
+    /// Look up REF (or every image of the offline catalogue) live, store the answers in
+    /// the cache, and report what changed since the catalogue's snapshot.
+    #[arg(long, conflicts_with_all = ["offline", "archive", "oci_layout", "dockerfile"])]
+    pub refresh: bool,
 
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = ViewFormat::Text)]
