@@ -52,12 +52,26 @@ pub(crate) fn image(args: &ImageArgs) -> Result<ExitStatus> {
     // `--offline` still answers from the on-disk cache; it only never touches the network.
     let config = crate::registry::config::RegistryConfig {
         offline: args.offline,
-        ..crate::registry::config::RegistryConfig::default()
+        ..registry_config(args)
     };
     let live = RegistryLookup(
         crate::registry::fetch::BlockingRegistry::new(config).map_err(|e| e.to_string()),
     );
     image_with(args, &live)
+}
+
+/// Registry settings from the command line (the configuration file comes later).
+fn registry_config(args: &ImageArgs) -> crate::registry::config::RegistryConfig {
+    let mut config = crate::registry::config::RegistryConfig::default();
+    if !args.registry_mirrors.is_empty() {
+        config
+            .mirrors
+            .insert("docker.io".to_owned(), args.registry_mirrors.clone());
+    }
+    config
+        .insecure_registries
+        .extend(args.insecure_registries.iter().cloned());
+    config
 }
 
 /// The live registry client (with its on-disk cache) behind [`LiveLookup`].
@@ -287,7 +301,7 @@ fn refresh(args: &ImageArgs) -> Result<ExitStatus> {
     let colors = Colors::default();
     let config = crate::registry::config::RegistryConfig {
         tag_ttl: std::time::Duration::ZERO,
-        ..crate::registry::config::RegistryConfig::default()
+        ..registry_config(args)
     };
     let registry = match crate::registry::fetch::BlockingRegistry::new(config.clone()) {
         Ok(r) => r,

@@ -175,6 +175,15 @@ pub struct ImageArgs {
     #[arg(long)]
     pub offline: bool,
 
+    /// A Docker Hub mirror (`https://mirror.example`), tried before Docker Hub; repeatable.
+    #[arg(long = "registry-mirror", value_name = "URL")]
+    pub registry_mirrors: Vec<String>,
+
+    /// A registry (`host[:port]`) that may be reached over plain HTTP; repeatable. Loopback
+    /// registries always may; every other registry needs TLS.
+    #[arg(long = "insecure-registry", value_name = "HOST")]
+    pub insecure_registries: Vec<String>,
+
     /// Look up REF (or every image of the offline catalogue) live, store the answers in
     /// the cache, and report what changed since the catalogue's snapshot.
     #[arg(long, conflicts_with_all = ["offline", "archive", "oci_layout", "dockerfile"])]
