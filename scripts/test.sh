@@ -15,5 +15,7 @@ need_deb() {
 need_deb docker-registry
 need_deb apache2-utils
 need_deb openssl
+# tests/image.rs: a saved image built by a real tool.
+need_deb umoci
 
 cargo test --locked --all-features

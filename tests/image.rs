@@ -795,3 +795,63 @@ fn not_an_image() {
     let run = dlint(&["image", "--archive", "/nonexistent/image.tar"]);
     assert_eq!(run.code, 2, "{run:?}");
 }
+
+/// A saved image made by a real tool: umoci (Debian package, installed by the test script)
+/// builds an OCI layout in two layers — the second overwrites one file, deletes another
+/// (a whiteout) and adds a third — and `dlint image --oci-layout` reports exactly that.
+#[test]
+fn oci_layout_built_by_umoci() {
+    assert!(
+        Path::new("/usr/bin/umoci").exists(),
+        "umoci is missing: run the test command (bash scripts/test.sh), which installs it"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let umoci = |args: &[&str]| {
+        let out = Command::new("umoci")
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "umoci {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    umoci(&["init", "--layout", "L"]);
+    umoci(&["new", "--image", "L:t"]);
+    umoci(&["unpack", "--rootless", "--image", "L:t", "b"]);
+    let app = dir.path().join("b/rootfs/app");
+    std::fs::create_dir_all(&app).unwrap();
+    std::fs::write(app.join("a.txt"), "hello\n").unwrap();
+    std::fs::write(app.join("big.bin"), vec![0u8; 10_000]).unwrap();
+    umoci(&["repack", "--image", "L:t", "b"]);
+    std::fs::remove_dir_all(dir.path().join("b")).unwrap();
+    umoci(&["unpack", "--rootless", "--image", "L:t", "b"]);
+    std::fs::remove_file(app.join("big.bin")).unwrap();
+    std::fs::write(app.join("a.txt"), "changed!\n").unwrap();
+    std::fs::write(app.join("new.txt"), "x").unwrap();
+    umoci(&["repack", "--image", "L:t", "b"]);
+
+    let run = dlint_in(
+        dir.path(),
+        &["image", "--oci-layout", "L", "--format", "json"],
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let layers = v["layers"].as_array().unwrap();
+    assert_eq!(layers.len(), 2);
+    let counts = |l: &serde_json::Value| {
+        (
+            l["added"].clone(),
+            l["changed"].clone(),
+            l["deleted"].clone(),
+        )
+    };
+    assert_eq!(counts(&layers[1]), (1.into(), 1.into(), 1.into()));
+    assert_eq!(layers[0]["hidden_bytes"], 10_006);
+    assert_eq!(
+        v["wasted_bytes"], 10_006,
+        "big.bin deleted, a.txt overwritten"
+    );
+}
