@@ -146,7 +146,14 @@ fn reference_facts(
     let info = match live_result {
         Ok(info) => info,
         Err(live_reason) => match catalog::lookup(reference, Some(platform)) {
-            Ok(info) => info,
+            Ok(info) => {
+                if !args.offline {
+                    eprintln!(
+                        "dlint: note: live lookup failed ({live_reason}); showing the offline catalogue"
+                    );
+                }
+                info
+            }
             Err(CatalogMiss::NotInCatalogue { reference }) => {
                 let extra = catalog::load_error()
                     .map(|e| format!(" (the catalogue could not be read: {e})"))
