@@ -670,7 +670,7 @@ fn fidelity(options: &Options) -> Result<()> {
         let Some(tree) = dlint::syntax::tree::parse_tree(&text, None) else {
             continue;
         };
-        let agreement = dlint::syntax::tree::crosscheck(&df, &tree);
+        let agreement = dlint::syntax::tree::crosscheck(&df, &tree, &text);
         instructions += agreement.instructions;
         agreeing += agreement.agreeing;
         files_with_mismatch += usize::from(!agreement.mismatches.is_empty());

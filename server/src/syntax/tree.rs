@@ -6,14 +6,56 @@
 //! its extent differs from BuildKit's, so a mis-parse is detected and the model wins.
 
 use std::cell::RefCell;
+use std::sync::LazyLock;
 
-use tree_sitter::{Language, Node, Parser, Tree};
+use tree_sitter::{Language, Node, Parser, Query, QueryCursor, StreamingIterator, Tree};
 
 use crate::model::Dockerfile;
 
 /// The Dockerfile grammar the server links.
 pub fn language() -> Language {
     tree_sitter_containerfile::LANGUAGE.into()
+}
+
+/// The query files the server loads, by name, for tests that compile them all.
+pub const QUERIES: &[(&str, &str)] = &[(
+    "instructions.scm",
+    include_str!("../../../queries/instructions.scm"),
+)];
+
+/// `queries/instructions.scm`, compiled once, with its capture indices resolved once.
+struct InstructionQuery {
+    query: Query,
+    instruction: u32,
+    error: u32,
+}
+
+static INSTRUCTIONS: LazyLock<Option<InstructionQuery>> = LazyLock::new(|| {
+    let query = Query::new(&language(), QUERIES[0].1).ok()?;
+    Some(InstructionQuery {
+        instruction: query.capture_index_for_name("instruction")?,
+        error: query.capture_index_for_name("error")?,
+        query,
+    })
+});
+
+/// Top-level instruction and ERROR nodes of a tree, in source order.
+fn top_level_nodes<'t>(tree: &'t Tree, text: &str) -> Vec<Node<'t>> {
+    let Some(q) = INSTRUCTIONS.as_ref() else {
+        return Vec::new();
+    };
+    let mut cursor = QueryCursor::new();
+    let mut nodes = Vec::new();
+    let mut captures = cursor.captures(&q.query, tree.root_node(), text.as_bytes());
+    while let Some((m, i)) = captures.next() {
+        let capture = m.captures[*i];
+        if capture.index == q.instruction || capture.index == q.error {
+            nodes.push(capture.node);
+        }
+    }
+    nodes.sort_by_key(Node::start_byte);
+    nodes.dedup_by_key(|n| n.start_byte());
+    nodes
 }
 
 thread_local! {
@@ -52,15 +94,8 @@ pub struct Agreement {
 
 /// Compare the instruction nodes of `tree` with the model's instructions: same start,
 /// same last line, same kind, no error node inside.
-pub fn crosscheck(df: &Dockerfile, tree: &Tree) -> Agreement {
-    let root = tree.root_node();
-    let mut nodes: Vec<Node> = Vec::new();
-    let mut cursor = root.walk();
-    for child in root.named_children(&mut cursor) {
-        if child.kind() != "comment" {
-            nodes.push(child);
-        }
-    }
+pub fn crosscheck(df: &Dockerfile, tree: &Tree, text: &str) -> Agreement {
+    let nodes = top_level_nodes(tree, text);
     let mut out = Agreement {
         instructions: df.instructions.len(),
         ..Agreement::default()
@@ -117,7 +152,7 @@ mod tests {
 
     fn check(text: &str) -> Agreement {
         let tree = parse_tree(text, None).expect("tree");
-        crosscheck(&crate::syntax::parse(text), &tree)
+        crosscheck(&crate::syntax::parse(text), &tree, text)
     }
 
     #[test]
