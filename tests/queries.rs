@@ -9,9 +9,13 @@ fn every_query_compiles_and_has_the_captures_the_code_uses() {
     let on_disk: BTreeSet<String> =
         std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/queries"))
             .expect("queries/")
-            .filter_map(|e| e.ok())
+            .filter_map(Result::ok)
             .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".scm"))
+            .filter(|n| {
+                std::path::Path::new(n)
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("scm"))
+            })
             .collect();
     let loaded: BTreeSet<String> = dlint::syntax::tree::QUERIES
         .iter()

@@ -3,6 +3,7 @@
 pub mod cli;
 pub mod diagnostic;
 pub mod layers;
+pub mod lsp;
 pub mod model;
 pub mod registry;
 pub mod render;

@@ -42,6 +42,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Show a base image's layers, sizes and variants, or analyse a saved image.
     Image(ImageArgs),
+    /// Run the language server on standard input/output (for editors).
+    Lsp,
 }
 
 #[derive(Debug, Args)]
@@ -247,6 +249,7 @@ pub fn run(cli: &Cli) -> Result<ExitStatus> {
         Command::Rules(args) => rules::rules(args),
         Command::Explain(args) => rules::explain(args),
         Command::Image(args) => image::image(args),
+        Command::Lsp => crate::lsp::run(),
     }
 }
 
