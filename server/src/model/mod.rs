@@ -304,7 +304,6 @@ pub enum SyntaxErrorKind {
     InvalidJson,
     NonStringJson,
     MissingArguments,
-    FlagMissingValue,
     InvalidDirective,
     DuplicateDirective,
     NoInstructions,

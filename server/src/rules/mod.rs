@@ -118,14 +118,6 @@ impl<'a> Context<'a> {
             .get_or_init(|| crate::layers::analyze(self.file, &crate::layers::Options::default()))
     }
 
-    /// Whether the stage of `ins` ends up in the final image (true when unknown, e.g.
-    /// before the first `FROM`).
-    pub fn reaches_final(&self, ins: &Instruction) -> bool {
-        ins.stage
-            .and_then(|s| self.analysis().stages.get(s))
-            .is_none_or(|s| s.reaches_final)
-    }
-
     /// Report a finding of `meta` at `range`.
     pub fn report(
         &mut self,

@@ -9,7 +9,7 @@ pub mod tree;
 mod words;
 
 use crate::model::{
-    Arguments, Dockerfile, Heredoc, Instruction, InstructionKind, Spanned, Stage, SyntaxError,
+    Arguments, Dockerfile, Heredoc, Instruction, InstructionKind, Stage, SyntaxError,
     SyntaxErrorKind,
 };
 use crate::text::{LineIndex, TextRange};
@@ -231,14 +231,6 @@ fn mark_shipped(stages: &mut [Stage], instructions: &[Instruction]) {
                 at = parents[s];
             }
         }
-    }
-}
-
-/// The argument words of a FROM, for callers outside the model.
-pub fn from_image(ins: &Instruction) -> Option<&Spanned<String>> {
-    match &ins.args {
-        Arguments::Shell(s) if ins.kind == InstructionKind::From => s.words.first(),
-        _ => None,
     }
 }
 #[cfg(test)]
