@@ -69,47 +69,63 @@ pub fn display_created_by(created_by: &str) -> String {
     t.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The size line: from the layers, else the catalogue's stated total, else unknown.
-fn size_summary(info: &ImageInfo) -> String {
-    let n = info.layers.len();
-    if n > 0 {
-        let total = info.compressed_total();
-        return format!(
-            "{} compressed ({} B), {n} layer{}",
-            human(total),
-            grouped(total),
-            if n == 1 { "" } else { "s" }
-        );
+/// What is known of an image's size: the layers' total and count, else the catalogue's
+/// stated total without a layer list, else nothing.
+enum SizeFacts {
+    Layers { total: u64, count: usize },
+    StatedTotal(u64),
+    Unknown,
+}
+
+fn size_facts(info: &ImageInfo) -> SizeFacts {
+    let count = info.layers.len();
+    if count > 0 {
+        return SizeFacts::Layers {
+            total: info.compressed_total(),
+            count,
+        };
     }
     match catalog::entry_of(info).and_then(|(_, p)| p.compressed_bytes) {
-        Some(total) => format!(
+        Some(total) => SizeFacts::StatedTotal(total),
+        None => SizeFacts::Unknown,
+    }
+}
+
+/// The size line: from the layers, else the catalogue's stated total, else unknown.
+fn size_summary(info: &ImageInfo) -> String {
+    match size_facts(info) {
+        SizeFacts::Layers { total, count } => format!(
+            "{} compressed ({} B), {count} layer{}",
+            human(total),
+            grouped(total),
+            if count == 1 { "" } else { "s" }
+        ),
+        SizeFacts::StatedTotal(total) => format!(
             "{} compressed ({} B); the layer list is not in the catalogue's source",
             human(total),
             grouped(total)
         ),
-        None => "unknown (the catalogue's source lists manifests only)".to_owned(),
+        SizeFacts::Unknown => "unknown (the catalogue's source lists manifests only)".to_owned(),
     }
 }
 
 /// The size line for hover: `43.2 MB compressed download (43,188,023 B) · 4 layers`.
 fn size_markdown(info: &ImageInfo) -> String {
-    let n = info.layers.len();
-    if n > 0 {
-        let total = info.compressed_total();
-        return format!(
-            "{} compressed download ({} B) · {n} layer{}",
+    match size_facts(info) {
+        SizeFacts::Layers { total, count } => format!(
+            "{} compressed download ({} B) · {count} layer{}",
             human(total),
             grouped(total),
-            if n == 1 { "" } else { "s" }
-        );
-    }
-    match catalog::entry_of(info).and_then(|(_, p)| p.compressed_bytes) {
-        Some(total) => format!(
+            if count == 1 { "" } else { "s" }
+        ),
+        SizeFacts::StatedTotal(total) => format!(
             "{} compressed download ({} B) · layer list not in the catalogue's source",
             human(total),
             grouped(total)
         ),
-        None => "Size unknown: the catalogue's source lists manifests only".to_owned(),
+        SizeFacts::Unknown => {
+            "Size unknown: the catalogue's source lists manifests only".to_owned()
+        }
     }
 }
 
