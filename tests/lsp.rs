@@ -4,169 +4,22 @@
 
 #![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+#[path = "support/lsp.rs"]
+mod support_lsp;
+
+use std::fmt::Write as _;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-
-const TIMEOUT: Duration = Duration::from_secs(5);
-const URI: &str = "untitled:Dockerfile";
-
-/// A client for one running `dlint lsp`.
-struct Client {
-    child: Child,
-    stdin: Option<ChildStdin>,
-    messages: Receiver<Value>,
-    next_id: u64,
-}
-
-impl Client {
-    fn start() -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_dlint"))
-            .arg("lsp")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stdin = child.stdin.take();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, messages) = mpsc::channel();
-        thread::spawn(move || {
-            let mut reader = BufReader::new(stdout);
-            while let Some(message) = read_message(&mut reader) {
-                if tx.send(message).is_err() {
-                    break;
-                }
-            }
-        });
-        Self {
-            child,
-            stdin,
-            messages,
-            next_id: 1,
-        }
-    }
-
-    fn send(&mut self, message: &Value) {
-        let body = serde_json::to_string(message).unwrap();
-        let stdin = self.stdin.as_mut().unwrap();
-        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
-        stdin.flush().unwrap();
-    }
-
-    fn notify(&mut self, method: &str, params: Value) {
-        let mut message = json!({"jsonrpc": "2.0", "method": method});
-        message["params"] = params;
-        self.send(&message);
-    }
-
-    /// Send a request and wait for its response (skipping notifications).
-    fn request(&mut self, method: &str, params: Value) -> Value {
-        let id = self.next_id;
-        self.next_id += 1;
-        let mut message = json!({"jsonrpc": "2.0", "id": id, "method": method});
-        message["params"] = params;
-        self.send(&message);
-        self.wait_for(|m| m["id"] == id && m.get("method").is_none())
-    }
-
-    /// The next message that satisfies `pred`; panics after [`TIMEOUT`].
-    fn wait_for(&self, pred: impl Fn(&Value) -> bool) -> Value {
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.messages.recv_timeout(left) {
-                Ok(message) if pred(&message) => return message,
-                Ok(_) => {}
-                Err(RecvTimeoutError::Timeout) => panic!("no expected message within {TIMEOUT:?}"),
-                Err(RecvTimeoutError::Disconnected) => panic!("the server closed its stdout"),
-            }
-        }
-    }
-
-    /// The diagnostics published for `version` of [`URI`].
-    fn diagnostics(&self, version: i64) -> Vec<Value> {
-        let message = self.wait_for(|m| {
-            m["method"] == "textDocument/publishDiagnostics"
-                && m["params"]["uri"] == URI
-                && m["params"]["version"] == version
-        });
-        message["params"]["diagnostics"].as_array().unwrap().clone()
-    }
-
-    /// `initialize` (offering `encodings`, if any) then `initialized`; the result.
-    fn initialize(&mut self, encodings: Option<&[&str]>) -> Value {
-        let capabilities = match encodings {
-            Some(e) => json!({"general": {"positionEncodings": e}}),
-            None => json!({}),
-        };
-        let response = self.request(
-            "initialize",
-            json!({"processId": null, "rootUri": null, "capabilities": capabilities}),
-        );
-        self.notify("initialized", json!({}));
-        response["result"].clone()
-    }
-
-    fn open(&mut self, text: &str) {
-        self.notify(
-            "textDocument/didOpen",
-            json!({"textDocument": {
-                "uri": URI, "languageId": "dockerfile", "version": 1, "text": text,
-            }}),
-        );
-    }
-}
-
-impl Drop for Client {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// One Content-Length framed message, or `None` at end of stream.
-fn read_message(reader: &mut impl BufRead) -> Option<Value> {
-    let mut length = None;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(value) = line.strip_prefix("Content-Length:") {
-            length = value.trim().parse::<usize>().ok();
-        }
-    }
-    let mut body = vec![0; length?];
-    reader.read_exact(&mut body).ok()?;
-    serde_json::from_slice(&body).ok()
-}
-
-fn with_code<'d>(diagnostics: &'d [Value], code: &str) -> Option<&'d Value> {
-    diagnostics.iter().find(|d| d["code"] == code)
-}
-
-fn range(line: u32, start: u32, end_line: u32, end: u32) -> Value {
-    json!({
-        "start": {"line": line, "character": start},
-        "end": {"line": end_line, "character": end},
-    })
-}
+use support_lsp::{Client, URI, range, with_code};
 
 #[test]
 fn open_publishes_diagnostics_then_incremental_change_fixes_them() {
     let mut client = Client::start();
     let result = client.initialize(None);
     assert_eq!(
-        result["capabilities"]["textDocumentSync"], 2,
+        result["capabilities"]["textDocumentSync"]["change"], 2,
         "incremental sync"
     );
     assert_eq!(result["serverInfo"]["name"], "dlint");
@@ -293,5 +146,244 @@ fn exits_with_zero_after_shutdown_and_exit_while_stdin_is_open() {
         assert!(Instant::now() < deadline, "still running 2 s after exit");
         thread::sleep(Duration::from_millis(20));
     }
-    assert!(client.stdin.is_some());
+    assert!(client.stdin_open());
+}
+
+#[test]
+fn diagnostics_link_to_the_rule_docs() {
+    let mut client = Client::start();
+    client.initialize(None);
+    client.open("FROM alpine:3.20\nRUN apk add curl\n");
+    let diagnostics = client.diagnostics(1);
+    let sz003 = with_code(&diagnostics, "SZ003").expect("SZ003 for apk add");
+    let href = sz003["codeDescription"]["href"].as_str().unwrap();
+    assert!(href.ends_with("/SZ003.md"), "{href}");
+    assert_eq!(sz003["data"]["name"], "apk-cache");
+}
+
+/// The workspace edit of `action` applied to `text` (single-document edits).
+fn apply_action(text: &str, action: &Value, uri: &str) -> String {
+    let mut edits = action["edit"]["changes"][uri].as_array().unwrap().clone();
+    // Apply from the end so earlier offsets stay valid.
+    edits.sort_by_key(|e| {
+        let s = &e["range"]["start"];
+        std::cmp::Reverse((
+            s["line"].as_u64().unwrap(),
+            s["character"].as_u64().unwrap(),
+        ))
+    });
+    let mut lines: Vec<String> = text.split('\n').map(str::to_owned).collect();
+    let mut joined = lines.join("\n");
+    for edit in edits {
+        let offset = |p: &Value| {
+            let line = p["line"].as_u64().unwrap() as usize;
+            let ch = p["character"].as_u64().unwrap() as usize;
+            lines[..line].iter().map(|l| l.len() + 1).sum::<usize>() + ch
+        };
+        let (a, b) = (
+            offset(&edit["range"]["start"]),
+            offset(&edit["range"]["end"]),
+        );
+        joined.replace_range(a..b, edit["newText"].as_str().unwrap());
+        lines = joined.split('\n').map(str::to_owned).collect();
+    }
+    joined
+}
+
+#[test]
+fn code_actions_fix_ignore_and_fix_all() {
+    let mut client = Client::start();
+    let caps = client.initialize(None)["capabilities"].clone();
+    assert!(
+        caps["codeActionProvider"]["codeActionKinds"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("source.fixAll.dlint"))
+    );
+    let text = "FROM alpine:3.20\nRUN apk add curl\nRUN apk add git\n";
+    client.open(text);
+    let diagnostics = client.diagnostics(1);
+    let sz003 = with_code(&diagnostics, "SZ003").unwrap().clone();
+    let response = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": URI},
+            "range": sz003["range"],
+            "context": {"diagnostics": [sz003]},
+        }),
+    );
+    let actions = response["result"].as_array().unwrap();
+    let fix = actions
+        .iter()
+        .find(|a| a["kind"] == "quickfix" && a["isPreferred"] == true)
+        .expect("a preferred quick fix");
+    assert_eq!(
+        apply_action(text, fix, URI),
+        "FROM alpine:3.20\nRUN apk add --no-cache curl\nRUN apk add git\n"
+    );
+    let ignore = actions
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("Ignore SZ003"))
+        .expect("an ignore action");
+    assert_eq!(
+        apply_action(text, ignore, URI),
+        "FROM alpine:3.20\n# dlint ignore=SZ003\nRUN apk add curl\nRUN apk add git\n"
+    );
+
+    let response = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": URI},
+            "range": range(0, 0, 0, 0),
+            "context": {"diagnostics": [], "only": ["source.fixAll"]},
+        }),
+    );
+    let actions = response["result"].as_array().unwrap();
+    assert_eq!(actions.len(), 1, "{actions:#?}");
+    assert_eq!(
+        apply_action(text, &actions[0], URI),
+        "FROM alpine:3.20\nRUN apk add --no-cache curl\nRUN apk add --no-cache git\n"
+    );
+}
+
+/// 1,000 one-character edits sent back to back, each its own notification and version:
+/// the server must end with exactly the typed text (its diagnostics for the last version
+/// equal those of the same text opened fresh under another URI).
+#[test]
+fn a_burst_of_a_thousand_edits_lands_in_order() {
+    let mut client = Client::start();
+    client.initialize(None);
+    client.open("FROM alpine:3.20\n");
+    client.diagnostics(1);
+    let line = "RUN apk add p\n";
+    let mut typed = String::new();
+    let mut version = 1;
+    let (mut row, mut col) = (1u32, 0u32);
+    while version < 1001 {
+        for ch in line.chars() {
+            if version == 1001 {
+                break;
+            }
+            version += 1;
+            client.change(version, &range(row, col, row, col), &ch.to_string());
+            typed.push(ch);
+            if ch == '\n' {
+                row += 1;
+                col = 0;
+            } else {
+                col += 1;
+            }
+        }
+    }
+    let final_text = format!("FROM alpine:3.20\n{typed}");
+    let after_burst = client.diagnostics(1001);
+    client.open_uri("untitled:Fresh", &final_text);
+    let fresh = client.diagnostics_of("untitled:Fresh", 1);
+    assert!(after_burst.len() > 60, "{} findings", after_burst.len());
+    assert_eq!(after_burst, fresh);
+}
+
+#[test]
+fn a_ten_megabyte_document_is_linted_and_the_server_stays_responsive() {
+    let mut client = Client::start();
+    client.initialize(None);
+    let mut big = String::from("FROM alpine:3.20\n");
+    let mut i = 0;
+    while big.len() < 10 * 1024 * 1024 {
+        writeln!(
+            big,
+            "RUN echo {i} && apk add --no-cache pkg{i} # some padding text"
+        )
+        .unwrap();
+        i += 1;
+    }
+    client.open_uri("untitled:Big", &big);
+    let found = client.try_wait_for(Duration::from_secs(120), |m| {
+        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == "untitled:Big"
+    });
+    assert!(found.is_some(), "no diagnostics for the 10 MB document");
+    client.open("FROM alpine:3.20\nWRONG\n");
+    assert!(with_code(&client.diagnostics(1), "SY001").is_some());
+}
+
+#[test]
+fn malformed_messages_and_requests_get_errors_not_a_dead_server() {
+    let mut client = Client::start();
+    client.initialize(None);
+    // Not JSON at all, then JSON that is not JSON-RPC.
+    client.send_raw(b"Content-Length: 9\r\n\r\n{garbage}");
+    client.send_raw(b"Content-Length: 2\r\n\r\n[]");
+    // A request about a document that is not open.
+    let response = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": "file:///nowhere/Dockerfile"},
+            "range": range(0, 0, 0, 0),
+            "context": {"diagnostics": []},
+        }),
+    );
+    assert!(response.get("error").is_some(), "{response}");
+    // Wrong params for a known method.
+    let response = client.request("textDocument/codeAction", json!({"nonsense": true}));
+    assert!(response.get("error").is_some(), "{response}");
+    // Positions far past the end of an open document.
+    client.open("FROM alpine:3.20\n");
+    let response = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": URI},
+            "range": range(4_000_000, 4_000_000, 9, 0),
+            "context": {"diagnostics": []},
+        }),
+    );
+    assert!(response.get("error").is_none(), "{response}");
+    assert!(client.alive());
+    client.change(2, &range(0, 0, 0, 0), "WRONG\n");
+    assert!(with_code(&client.diagnostics(2), "SY001").is_some());
+}
+
+#[test]
+fn cancelled_requests_are_answered_and_the_server_goes_on() {
+    let mut client = Client::start();
+    client.initialize(None);
+    client.open("FROM alpine:3.20\nRUN apk add curl\n");
+    client.diagnostics(1);
+    let id = client.request_async(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": URI},
+            "range": range(0, 0, 2, 0),
+            "context": {"diagnostics": [], "only": ["source.fixAll"]},
+        }),
+    );
+    client.notify("$/cancelRequest", json!({"id": id}));
+    let response = client.response(id);
+    // Either it finished first or it was cancelled (-32800); never silence.
+    assert!(
+        response.get("result").is_some() || response["error"]["code"] == -32800,
+        "{response}"
+    );
+    client.change(2, &range(0, 0, 0, 0), "WRONG\n");
+    assert!(with_code(&client.diagnostics(2), "SY001").is_some());
+}
+
+#[test]
+fn exits_when_its_parent_process_dies() {
+    let mut parent = std::process::Command::new("sleep")
+        .arg("60")
+        .spawn()
+        .unwrap();
+    let mut client = Client::start();
+    client.initialize_with(json!({"processId": parent.id(), "capabilities": {}}));
+    assert!(client.alive());
+    parent.kill().unwrap();
+    parent.wait().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(8);
+    while client.alive() {
+        assert!(
+            Instant::now() < deadline,
+            "still running 8 s after its parent died"
+        );
+        thread::sleep(Duration::from_millis(50));
+    }
 }

@@ -135,6 +135,15 @@ pub struct Diagnostic {
     /// What to do about it, imperative ("Add `--no-cache`").
     pub help: Option<String>,
     pub fix: Option<Fix>,
+    /// Other places that explain the finding (the earlier RUN a cleanup should join).
+    pub related: Vec<Related>,
+}
+
+/// A place related to a finding, with what it has to do with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Related {
+    pub range: TextRange,
+    pub message: String,
 }
 
 impl Diagnostic {

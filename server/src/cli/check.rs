@@ -2,10 +2,15 @@
 //! in a deterministic order and decide the exit status.
 //!
 //! One input's failure never stops the others: it becomes a single
-//! `dlint: error: PATH: problem` line on stderr and exit status 2.
+//! `dlint: error: PATH: problem` line on stderr and exit status 2. So does a bad
+//! configuration file: each of its problems is one `dlint: error: FILE:LINE:COL: ...`
+//! line, and the files under it are not checked.
 
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::panic::{self, AssertUnwindSafe};
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use rayon::prelude::*;
@@ -13,6 +18,7 @@ use rayon::prelude::*;
 use crate::cli::read;
 use crate::cli::walk::{self, Input, Source};
 use crate::cli::{CheckArgs, ExitStatus, report_error, should_color};
+use crate::config::{Config, ConfigError, RuleSet, normalize};
 use crate::diagnostic::Diagnostic;
 use crate::render::{self, Colors, FileDiagnostics, OutputFormat, Summary};
 use crate::text::LineIndex;
@@ -55,14 +61,26 @@ pub(crate) fn check(args: &CheckArgs) -> Result<ExitStatus> {
         });
     }
 
+    // Configurations are resolved in input order, so that their errors come out in a
+    // stable order, once per configuration file.
+    let Some(mut configs) = Configs::new(args, err_colors) else {
+        return Ok(ExitStatus::Error);
+    };
+    let rule_sets: Vec<Option<RuleSet>> = inputs.iter().map(|i| configs.rules_for(i)).collect();
+    failed |= configs.failed;
+
     let limit = args.max_file_size;
-    let results: Vec<Result<Checked, String>> = inputs
+    let results: Vec<Option<Result<Checked, String>>> = inputs
         .par_iter()
-        .map(|input| check_one(input, limit))
+        .zip(&rule_sets)
+        .map(|(input, rules)| rules.as_ref().map(|rules| check_one(input, limit, rules)))
         .collect();
 
     let mut files = Vec::with_capacity(results.len());
     for (input, result) in inputs.iter().zip(&results) {
+        let Some(result) = result else {
+            continue;
+        };
         match result {
             Ok(checked) => files.push(FileDiagnostics {
                 path: &input.display,
@@ -110,9 +128,106 @@ pub(crate) fn check(args: &CheckArgs) -> Result<ExitStatus> {
     })
 }
 
+/// The configuration of each input: `--config`, else the nearest `.dlint.toml` of its
+/// directory (unless `--isolated`), with `--select`/`--extend-select`/`--ignore` on top.
+struct Configs<'a> {
+    args: &'a CheckArgs,
+    colors: Colors,
+    /// No configuration file, command-line selection applied.
+    defaults: Config,
+    /// `--config`, or the defaults under `--isolated`.
+    fixed: Option<Config>,
+    /// The configuration file found from each directory.
+    discovered: HashMap<PathBuf, Option<PathBuf>>,
+    /// Each configuration file, `None` when it is bad (reported once).
+    loaded: HashMap<PathBuf, Option<Config>>,
+    /// Whether a configuration was bad.
+    failed: bool,
+}
+
+impl<'a> Configs<'a> {
+    /// `None` (after reporting why) when the command-line selection or `--config` is bad.
+    fn new(args: &'a CheckArgs, colors: Colors) -> Option<Self> {
+        let mut configs = Self {
+            args,
+            colors,
+            defaults: Config::default(),
+            fixed: None,
+            discovered: HashMap::new(),
+            loaded: HashMap::new(),
+            failed: false,
+        };
+        // The command-line selection is checked here, once, before any file.
+        configs.defaults = configs.finish(Ok(Config::default()))?;
+        if let Some(path) = &args.config {
+            configs.fixed = Some(configs.finish(Config::load(path))?);
+        } else if args.isolated {
+            configs.fixed = Some(configs.defaults.clone());
+        }
+        Some(configs)
+    }
+
+    /// Apply the command-line selection; report the problems of a bad configuration.
+    fn finish(&mut self, config: Result<Config, ConfigError>) -> Option<Config> {
+        let args = self.args;
+        let config = config.and_then(|mut config| {
+            config.apply_cli(args.select.as_deref(), &args.extend_select, &args.ignore)?;
+            Ok(config)
+        });
+        match config {
+            Ok(config) => Some(config),
+            Err(err) => {
+                for problem in &err.problems {
+                    report_error(self.colors, &problem.to_string());
+                }
+                self.failed = true;
+                None
+            }
+        }
+    }
+
+    /// The rules for one input; `None` when its configuration is bad.
+    fn rules_for(&mut self, input: &Input) -> Option<RuleSet> {
+        let path: Option<&Path> = match &input.source {
+            Source::Path(path) => Some(path),
+            Source::Stdin => self.args.stdin_filename.as_deref().map(Path::new),
+        };
+        if let Some(config) = &self.fixed {
+            return Some(config.for_file(path));
+        }
+        let dir = path
+            .and_then(Path::parent)
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+        let found = self
+            .discovered
+            .entry(dir)
+            .or_insert_with_key(|dir| Config::discover(dir))
+            .clone();
+        let Some(file) = found else {
+            return Some(self.defaults.for_file(path));
+        };
+        if !self.loaded.contains_key(&file) {
+            let config = Config::load(&shown(&file));
+            let config = self.finish(config);
+            self.loaded.insert(file.clone(), config);
+        }
+        self.loaded[&file].as_ref().map(|c| c.for_file(path))
+    }
+}
+
+/// A path as shown in messages: relative to the current directory when under it.
+fn shown(path: &Path) -> PathBuf {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(normalize(&cwd)).ok())
+        .map_or_else(|| path.to_path_buf(), Path::to_path_buf)
+}
+
 /// Read, parse and lint one input. A panic in the parser or a rule is a dlint bug: it
 /// becomes this file's error instead of taking the other files down with it.
-fn check_one(input: &Input, limit: u64) -> Result<Checked, String> {
+fn check_one(input: &Input, limit: u64, rules: &RuleSet) -> Result<Checked, String> {
     let source = match &input.source {
         Source::Path(path) => read::read_path(path, limit),
         Source::Stdin => read::read_stdin(limit),
@@ -120,13 +235,11 @@ fn check_one(input: &Input, limit: u64) -> Result<Checked, String> {
     .map_err(|err| err.to_string())?;
     let lint = panic::catch_unwind(AssertUnwindSafe(|| {
         let model = crate::syntax::parse(&source);
-        let facts = match &input.source {
-            Source::Path(path) => crate::rules::FileFacts::for_path(path),
-            Source::Stdin => crate::rules::FileFacts::default(),
+        let path = match &input.source {
+            Source::Path(path) => Some(path.as_path()),
+            Source::Stdin => None,
         };
-        let all: Vec<&crate::rules::RuleEntry> = crate::rules::registry().iter().collect();
-        let mut diagnostics = crate::rules::run_with_facts(&model, &source, &all, &facts);
-        diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        let diagnostics = crate::lint::lint(&model, &source, path, rules);
         (model.line_index, diagnostics)
     }));
     match lint {

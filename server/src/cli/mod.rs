@@ -84,6 +84,27 @@ pub struct CheckArgs {
     /// Print the files that would be checked, then exit.
     #[arg(long)]
     pub show_files: bool,
+
+    /// Use this configuration file instead of the nearest `.dlint.toml` of each file.
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore every configuration file.
+    #[arg(long)]
+    pub isolated: bool,
+
+    /// Only these rules: codes, names, categories or `ALL`, comma-separated; replaces the
+    /// configuration's selection.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub select: Option<Vec<String>>,
+
+    /// Also these rules (codes, names, categories or `ALL`), comma-separated.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub extend_select: Vec<String>,
+
+    /// Not these rules (codes, names, categories or `ALL`), comma-separated.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub ignore: Vec<String>,
 }
 
 #[derive(Debug, Args)]

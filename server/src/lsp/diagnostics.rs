@@ -1,52 +1,69 @@
-//! Lint a document snapshot and turn the findings into LSP diagnostics.
+//! A snapshot's findings as LSP diagnostics: code, link to the rule's documentation,
+//! severity, related places and tags.
 
-use tower_lsp_server::ls_types::{self as lsp, NumberOrString, Position, Range};
+use tower_lsp_server::ls_types::{self as lsp, NumberOrString};
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::rules::{self, FileFacts, RuleEntry};
-use crate::syntax;
-use crate::text::{LineIndex, PositionEncoding};
 
-/// Parse `text`, run every rule, and convert the findings with `encoding`. `path` is the
-/// file on disk (for facts about its build context), if the document has one.
-pub fn lint(
-    text: &str,
-    path: Option<&std::path::Path>,
-    encoding: PositionEncoding,
-) -> Vec<lsp::Diagnostic> {
-    let file = syntax::parse(text);
-    let entries: Vec<&RuleEntry> = rules::registry().iter().collect();
-    let facts = path.map(FileFacts::for_path).unwrap_or_default();
-    let findings = rules::run_with_facts(&file, text, &entries, &facts);
-    let index = LineIndex::new(text);
-    findings
-        .iter()
-        .map(|d| to_lsp(d, text, &index, encoding))
-        .collect()
+use super::snapshot::Snapshot;
+
+/// Run the rules the document's configuration enables, with its severities, options and
+/// inline suppressions.
+pub fn findings(snap: &Snapshot) -> Vec<Diagnostic> {
+    crate::lint::lint(
+        &snap.file,
+        &snap.text,
+        snap.path.as_deref(),
+        &snap.settings.rules,
+    )
 }
 
+/// Every finding of a snapshot, converted.
+pub fn publishable(snap: &Snapshot) -> Vec<lsp::Diagnostic> {
+    snap.diagnostics().iter().map(|d| to_lsp(snap, d)).collect()
+}
+
+/// Rules whose findings mark text that does nothing (shown faded by editors).
+const UNNECESSARY: &[&str] = &["empty-continuation-line", "redundant-target-platform"];
+/// Rules whose findings mark deprecated syntax (shown struck through).
+const DEPRECATED: &[&str] = &["maintainer-deprecated", "legacy-key-value-format"];
+
 /// One finding as an LSP diagnostic.
-pub fn to_lsp(
-    d: &Diagnostic,
-    text: &str,
-    index: &LineIndex,
-    encoding: PositionEncoding,
-) -> lsp::Diagnostic {
-    let position = |offset| {
-        let p = index.lsp_position(offset, text, encoding);
-        Position::new(p.line, p.character)
-    };
+pub fn to_lsp(snap: &Snapshot, d: &Diagnostic) -> lsp::Diagnostic {
     let message = match &d.help {
         Some(help) => format!("{}\n{help}", d.message),
         None => d.message.clone(),
     };
+    let href = format!("{}/{}.md", snap.settings.docs_url, d.code);
+    let code_description = href
+        .parse::<lsp::Uri>()
+        .ok()
+        .map(|href| lsp::CodeDescription { href });
+    let related: Vec<lsp::DiagnosticRelatedInformation> = d
+        .related
+        .iter()
+        .map(|r| lsp::DiagnosticRelatedInformation {
+            location: snap.location(r.range),
+            message: r.message.clone(),
+        })
+        .collect();
+    let mut tags = Vec::new();
+    if UNNECESSARY.contains(&d.name) {
+        tags.push(lsp::DiagnosticTag::UNNECESSARY);
+    }
+    if DEPRECATED.contains(&d.name) {
+        tags.push(lsp::DiagnosticTag::DEPRECATED);
+    }
     lsp::Diagnostic {
-        range: Range::new(position(d.range.start), position(d.range.end)),
+        range: snap.range(d.range),
         severity: Some(severity(d.severity)),
         code: Some(NumberOrString::String(d.code.to_owned())),
+        code_description,
         source: Some("dlint".to_owned()),
         message,
-        ..lsp::Diagnostic::default()
+        related_information: (!related.is_empty()).then_some(related),
+        tags: (!tags.is_empty()).then_some(tags),
+        data: Some(serde_json::json!({ "name": d.name })),
     }
 }
 

@@ -1,8 +1,14 @@
-//! One open document: its text, version and line index, and incremental edits to it.
+//! One open document: its text, version and line index, its tree-sitter tree (re-parsed
+//! incrementally with [`tree_sitter::InputEdit`]), and incremental edits to it.
+
+use std::sync::Arc;
 
 use tower_lsp_server::ls_types::{Position, TextDocumentContentChangeEvent};
+use tree_sitter::{InputEdit, Point, Tree};
 
 use crate::text::{LineIndex, LspPosition, PositionEncoding};
+
+use super::snapshot::Snapshot;
 
 /// The text of an open document as the client last sent it.
 #[derive(Debug, Clone)]
@@ -10,39 +16,77 @@ pub struct Document {
     pub text: String,
     pub version: i32,
     pub line_index: LineIndex,
+    /// The concrete syntax tree of `text`; `None` for documents over [`TREE_LIMIT`] (the
+    /// features that use it fall back to the model) or if the grammar failed to load.
+    pub tree: Option<Tree>,
+    /// The analysis of this version, once something asked for it.
+    pub snapshot: Option<Arc<Snapshot>>,
 }
+
+/// Documents larger than this keep no tree-sitter tree: parsing it would hold up the
+/// server at every edit that cannot be re-parsed incrementally.
+pub const TREE_LIMIT: usize = 4 * 1024 * 1024;
 
 impl Document {
     pub fn new(text: String, version: i32) -> Self {
         let line_index = LineIndex::new(&text);
+        let tree = (text.len() <= TREE_LIMIT)
+            .then(|| crate::syntax::tree::parse_tree(&text, None))
+            .flatten();
         Self {
             text,
             version,
             line_index,
+            tree,
+            snapshot: None,
         }
     }
 
     /// Apply `changes` in order (each one's range refers to the text after the previous
     /// one), then take `version`. Positions out of range clamp; a reversed range is
-    /// read start-first.
+    /// read start-first. The tree is edited along and re-parsed once, incrementally.
     pub fn apply_changes(
         &mut self,
         changes: Vec<TextDocumentContentChangeEvent>,
         version: i32,
         encoding: PositionEncoding,
     ) {
+        let mut reuse = self.tree.is_some();
         for change in changes {
             match change.range {
-                None => self.text = change.text,
+                None => {
+                    self.text = change.text;
+                    reuse = false;
+                }
                 Some(range) => {
                     let a = self.offset(range.start, encoding);
                     let b = self.offset(range.end, encoding);
-                    self.text.replace_range(a.min(b)..a.max(b), &change.text);
+                    let (start, old_end) = (a.min(b), a.max(b));
+                    let start_position = self.point(start);
+                    let old_end_position = self.point(old_end);
+                    self.text.replace_range(start..old_end, &change.text);
+                    if let Some(tree) = self.tree.as_mut().filter(|_| reuse) {
+                        tree.edit(&InputEdit {
+                            start_byte: start,
+                            old_end_byte: old_end,
+                            new_end_byte: start + change.text.len(),
+                            start_position,
+                            old_end_position,
+                            new_end_position: advance(start_position, &change.text),
+                        });
+                    }
                 }
             }
             self.line_index = LineIndex::new(&self.text);
         }
+        let old = if reuse { self.tree.as_ref() } else { None };
+        self.tree = if self.text.len() <= TREE_LIMIT {
+            crate::syntax::tree::parse_tree(&self.text, old)
+        } else {
+            None
+        };
         self.version = version;
+        self.snapshot = None;
     }
 
     /// Byte offset of an LSP position, clamped to the text.
@@ -52,6 +96,24 @@ impl Document {
             character: pos.character,
         };
         self.line_index.offset(pos, &self.text, encoding)
+    }
+
+    /// The tree-sitter point (row, byte column) of a byte offset.
+    fn point(&self, offset: usize) -> Point {
+        let row = self.line_index.line_of(offset);
+        let start = self.line_index.line_range(row, &self.text).start;
+        Point::new(row, offset.saturating_sub(start))
+    }
+}
+
+/// The point after inserting `text` at `at`.
+fn advance(at: Point, text: &str) -> Point {
+    match text.rfind('\n') {
+        None => Point::new(at.row, at.column + text.len()),
+        Some(last) => Point::new(
+            at.row + text.bytes().filter(|&b| b == b'\n').count(),
+            text.len() - last - 1,
+        ),
     }
 }
 
@@ -125,5 +187,31 @@ mod tests {
         assert_eq!(doc.text, "FR");
         doc.apply_changes(vec![change(None, "FROM b\n")], 4, PositionEncoding::Utf8);
         assert_eq!(doc.text, "FROM b\n");
+    }
+
+    #[test]
+    fn incremental_reparse_matches_a_fresh_parse() {
+        let mut doc = Document::new("FROM a\nRUN echo hi\n".to_owned(), 1);
+        let edits = [
+            (((1, 4), (1, 8)), "apt-get \\\n  update"),
+            (((0, 5), (0, 6)), "python:3.12"),
+            (((3, 0), (3, 0)), "COPY . /app\nCMD [\"x\"]\n"),
+            (((1, 0), (2, 10)), "RUN é"),
+        ];
+        for (version, (range, text)) in (2..).zip(edits) {
+            doc.apply_changes(
+                vec![change(Some(range), text)],
+                version,
+                PositionEncoding::Utf8,
+            );
+            let fresh = crate::syntax::tree::parse_tree(&doc.text, None).unwrap();
+            let tree = doc.tree.as_ref().unwrap();
+            assert_eq!(
+                tree.root_node().to_sexp(),
+                fresh.root_node().to_sexp(),
+                "{:?}",
+                doc.text
+            );
+        }
     }
 }

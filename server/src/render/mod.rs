@@ -209,6 +209,7 @@ pub(crate) mod test_support {
             range: TextRange::new(start, start + needle.len()),
             help: None,
             fix: None,
+            related: Vec::new(),
         }
     }
 

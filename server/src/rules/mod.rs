@@ -134,6 +134,7 @@ impl<'a> Context<'a> {
             range,
             help: None,
             fix: None,
+            related: Vec::new(),
         });
         self.out.last_mut().expect("just pushed")
     }
@@ -146,6 +147,15 @@ impl<'a> Context<'a> {
 impl Diagnostic {
     pub fn with_help(&mut self, help: impl Into<String>) -> &mut Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Point at another place that explains the finding.
+    pub fn with_related(&mut self, range: TextRange, message: impl Into<String>) -> &mut Self {
+        self.related.push(crate::diagnostic::Related {
+            range,
+            message: message.into(),
+        });
         self
     }
 
@@ -165,6 +175,28 @@ pub trait Rule: Send {
 
     /// Called once after the last instruction.
     fn finish(&mut self, _ctx: &mut Context<'_>) {}
+
+    /// Apply the rule's options (`[rules.options.<rule>]` of `.dlint.toml`, keys in
+    /// kebab-case). Called before the first instruction, and when a configuration is
+    /// loaded, so that a bad option is reported with its line. A rule without options
+    /// refuses any key.
+    fn configure(&mut self, options: &toml::Table) -> Result<(), OptionError> {
+        let meta = self.meta();
+        match options.keys().next() {
+            None => Ok(()),
+            Some(key) => Err(OptionError {
+                key: Some(key.clone()),
+                message: format!("rule {} ({}) takes no options", meta.code, meta.name),
+            }),
+        }
+    }
+}
+
+/// A rule option that cannot be applied: the offending key, if one is to blame, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OptionError {
+    pub key: Option<String>,
+    pub message: String,
 }
 
 /// Declares a unit-struct rule with its metadata. The doc text lives in a `&str` so that
@@ -206,6 +238,14 @@ macro_rules! declare_rule {
 pub struct RuleEntry {
     pub meta: &'static RuleMeta,
     pub new: fn() -> Box<dyn Rule>,
+}
+
+impl std::fmt::Debug for RuleEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RuleEntry")
+            .field("code", &self.meta.code)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Every rule dlint knows, sorted by code.
@@ -254,7 +294,18 @@ pub fn run_with_facts(
     entries: &[&RuleEntry],
     facts: &FileFacts,
 ) -> Vec<Diagnostic> {
-    let mut rules: Vec<Box<dyn Rule>> = entries.iter().map(|e| (e.new)()).collect();
+    let rules: Vec<Box<dyn Rule>> = entries.iter().map(|e| (e.new)()).collect();
+    run_rules(file, source, rules, facts)
+}
+
+/// Run rule states built (and configured) by the caller; findings sorted by position
+/// then code.
+pub fn run_rules(
+    file: &Dockerfile,
+    source: &str,
+    mut rules: Vec<Box<dyn Rule>>,
+    facts: &FileFacts,
+) -> Vec<Diagnostic> {
     let mut ctx = Context::with_facts(file, source, facts);
     for ins in &file.instructions {
         for rule in &mut rules {

@@ -18,10 +18,13 @@ pub fn language() -> Language {
 }
 
 /// The query files the server loads, by name, for tests that compile them all.
-pub const QUERIES: &[(&str, &str)] = &[(
-    "instructions.scm",
-    include_str!("../../../queries/instructions.scm"),
-)];
+pub const QUERIES: &[(&str, &str)] = &[
+    (
+        "instructions.scm",
+        include_str!("../../../queries/instructions.scm"),
+    ),
+    ("folds.scm", include_str!("../../../queries/folds.scm")),
+];
 
 /// `queries/instructions.scm`, compiled once, with its capture indices resolved once.
 struct InstructionQuery {

@@ -9,7 +9,7 @@ use crate::rules::common::{
     Call, apt_reads_lists, apt_subcommand, calls_with_inline, flags_key, is_apt_update, join_dir,
     merge_runs, posix_script, sequences, shipped_stages, trim_dir_end,
 };
-use crate::rules::{Context, FixAvailability, Rule, RuleMeta};
+use crate::rules::{Context, FixAvailability, OptionError, Rule, RuleMeta};
 
 const DOCS: &str = r"Checks for consecutive RUN instructions that would be better as one.
 
@@ -69,8 +69,14 @@ removed files, which is the point, but it is a different image), and display-onl
 row of small commands, where merging trades away the separate cache entries.
 
 ## Options
-- `min-runs` (default `3`): how many consecutive RUNs of small commands are flagged.
-  Cleanups and `apt-get` splits are flagged whatever the count.
+- `min-runs` (default `3`, at least `2`): how many consecutive RUNs of small commands are
+  flagged. Cleanups and `apt-get` splits are flagged whatever the count.
+
+```toml
+# .dlint.toml
+[rules.options.unchained-runs]
+min-runs = 4
+```
 
 ## References
 - [Docker: best practices, minimize the number of layers](https://docs.docker.com/build/building/best-practices/#minimize-the-number-of-layers)
@@ -622,6 +628,32 @@ impl Rule for UnchainedRuns {
         &Self::META
     }
 
+    fn configure(&mut self, options: &toml::Table) -> Result<(), OptionError> {
+        for (key, value) in options {
+            let error = |message: String| OptionError {
+                key: Some(key.clone()),
+                message,
+            };
+            match key.as_str() {
+                "min-runs" => {
+                    let n = value
+                        .as_integer()
+                        .ok_or_else(|| error(format!("expected an integer, found {value}")))?;
+                    self.min_runs =
+                        usize::try_from(n).ok().filter(|&n| n >= 2).ok_or_else(|| {
+                            error(format!("expected an integer of at least 2, found {n}"))
+                        })?;
+                }
+                _ => {
+                    return Err(error(format!(
+                        "unknown option `{key}` of rule LY001 (unchained-runs); expected one of: min-runs"
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn finish(&mut self, ctx: &mut Context<'_>) {
         let shipped = shipped_stages(ctx.file);
         for seq in sequences(ctx.file) {
@@ -864,6 +896,24 @@ mod tests {
         let mut rule = UnchainedRuns { min_runs: 2 };
         rule.finish(&mut ctx);
         assert_eq!(ctx.into_diagnostics().len(), 1);
+    }
+
+    #[test]
+    fn min_runs_is_configured_from_a_table() {
+        let configure = |text: &str| {
+            let table: toml::Table = text.parse().unwrap();
+            let mut rule = UnchainedRuns::default();
+            rule.configure(&table).map(|()| rule.min_runs)
+        };
+        assert_eq!(configure("min-runs = 4"), Ok(4));
+        assert_eq!(configure(""), Ok(super::DEFAULT_MIN_RUNS));
+        let err = configure("min-runs = 1").unwrap_err();
+        assert_eq!(err.key.as_deref(), Some("min-runs"));
+        assert_eq!(err.message, "expected an integer of at least 2, found 1");
+        assert!(configure("min-runs = \"4\"").is_err());
+        assert!(configure("min-runs = -3").is_err());
+        let err = configure("max-runs = 4").unwrap_err();
+        assert_eq!(err.key.as_deref(), Some("max-runs"));
     }
 
     #[test]

@@ -477,20 +477,12 @@ pub(crate) fn env_set_before(file: &Dockerfile, ins: &Instruction, name: &str) -
 }
 
 /// Whether RUNs run in a POSIX shell where `ins` is: not after a `SHELL` of PowerShell or
-/// `cmd`, and not on a Windows base image without a `SHELL`.
+/// `cmd`, and not on a Windows base image without a `SHELL`. The parser tracks `SHELL`
+/// and literal Windows bases ([`Instruction::posix_shell`]); this adds the base after ARG
+/// expansion and the backtick escape that Windows Dockerfiles use.
 pub(crate) fn posix_shell(file: &Dockerfile, ins: &Instruction) -> bool {
-    let shell = earlier(file, ins)
-        .into_iter()
-        .rev()
-        .find(|i| i.kind == InstructionKind::Shell);
-    if let Some(shell) = shell {
-        let first = shell
-            .words()
-            .first()
-            .map(|w| base_name(&w.value).to_ascii_lowercase());
-        return first.is_none_or(|p| {
-            !(p.starts_with("powershell") || p.starts_with("pwsh") || p.starts_with("cmd"))
-        });
+    if !ins.posix_shell {
+        return false;
     }
     // Windows Dockerfiles mostly use the backtick escape, for PowerShell's backslashes.
     if file.escape == '`' {

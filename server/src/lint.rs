@@ -1,0 +1,91 @@
+//! The one lint pipeline of `dlint check` and the language server: build the enabled
+//! rules with their options, run them, apply configured severities, then inline
+//! suppressions, and sort.
+
+use std::path::Path;
+
+use crate::config::RuleSet;
+use crate::diagnostic::Diagnostic;
+use crate::model::Dockerfile;
+use crate::rules::{self, FileFacts};
+use crate::suppress::Suppressions;
+
+/// The findings of a file and its suppressions (with what they suppressed).
+#[derive(Debug, Clone)]
+pub struct Linted {
+    /// Sorted by position, then code.
+    pub diagnostics: Vec<Diagnostic>,
+    pub suppressions: Suppressions,
+}
+
+/// Lint a parsed file with `rules`. `path` is the file on disk, if any: facts about its
+/// build context (`.dockerignore`) are read from its directory.
+pub fn lint(
+    file: &Dockerfile,
+    source: &str,
+    path: Option<&Path>,
+    rules: &RuleSet,
+) -> Vec<Diagnostic> {
+    lint_detailed(file, source, path, rules).diagnostics
+}
+
+/// [`lint`], also returning the file's suppressions so that unused ones can be reported.
+pub fn lint_detailed(
+    file: &Dockerfile,
+    source: &str,
+    path: Option<&Path>,
+    rules: &RuleSet,
+) -> Linted {
+    let facts = path.map(FileFacts::for_path).unwrap_or_default();
+    let mut diagnostics = rules::run_rules(file, source, rules.instantiate(), &facts);
+    for d in &mut diagnostics {
+        if let Some(severity) = rules.get(d.code).and_then(|r| r.severity) {
+            d.severity = severity;
+        }
+    }
+    let mut suppressions = Suppressions::parse(file, source);
+    let mut diagnostics = suppressions.apply(diagnostics);
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    Linted {
+        diagnostics,
+        suppressions,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::diagnostic::Severity;
+
+    #[test]
+    fn severities_options_and_selection_apply() {
+        let text = "FROM alpine:3.20\nRUN mkdir /a\nRUN mkdir /b\n";
+        let file = crate::syntax::parse(text);
+        let codes = |rules: &RuleSet| -> Vec<(&str, Severity)> {
+            lint(&file, text, None, rules)
+                .iter()
+                .map(|d| (d.code, d.severity))
+                .collect()
+        };
+        assert_eq!(codes(&RuleSet::all()), [("SE001", Severity::Info)]);
+        let apk = "FROM alpine:3.20\nRUN apk add curl\n";
+        let found: Vec<&str> = lint(
+            &crate::syntax::parse(apk),
+            apk,
+            Some(Path::new("/nonexistent/Dockerfile")),
+            &RuleSet::default(),
+        )
+        .iter()
+        .map(|d| d.code)
+        .collect();
+        assert_eq!(found, ["SE001", "SZ003"]);
+        let config = Config::parse(
+            "[rules]\nignore = [\"security\"]\n[rules.severity]\nLY001 = \"error\"\n\
+             [rules.options.unchained-runs]\nmin-runs = 2\n",
+            Path::new(".dlint.toml"),
+        )
+        .unwrap();
+        assert_eq!(codes(&config.for_file(None)), [("LY001", Severity::Error)]);
+    }
+}

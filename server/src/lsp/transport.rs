@@ -1,0 +1,204 @@
+//! A guard in front of the JSON-RPC framing of `tower-lsp-server`, whose reader stops for
+//! good at the first malformed message (a framed stream ends at its first decode error).
+//! The language server must survive any input, so stdin is read here first: each
+//! well-formed message is passed on unchanged; a malformed one (bad header, body that is
+//! not JSON or not JSON-RPC, invalid UTF-8, absurd length) is answered here with the
+//! JSON-RPC error the protocol asks for (-32700 parse error, -32600 invalid request) and
+//! dropped. Answers are written to stdout between the library's own messages, never
+//! inside one.
+
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::sync::mpsc;
+use tower_lsp_server::jsonrpc;
+
+/// Larger bodies are refused (read and discarded, then answered with an error).
+const MAX_BODY: usize = 512 * 1024 * 1024;
+
+/// One framed message read from a stream.
+enum Frame {
+    Body(Vec<u8>),
+    /// The header block was unusable (no or bad `Content-Length`); `why` for the log.
+    BadHeader(String),
+    TooLarge(usize),
+    End,
+}
+
+/// Read the next message: header lines up to an empty line, then the body.
+async fn read_frame<R: AsyncRead + Unpin>(reader: &mut BufReader<R>) -> Frame {
+    let mut length: Option<Result<usize, String>> = None;
+    let mut saw_header = false;
+    loop {
+        let mut line = Vec::new();
+        match reader.read_until(b'\n', &mut line).await {
+            Ok(0) | Err(_) => return Frame::End,
+            Ok(_) => {}
+        }
+        let line = String::from_utf8_lossy(&line);
+        let line = line.trim_end_matches(['\r', '\n']);
+        if line.is_empty() {
+            if saw_header {
+                break;
+            }
+            // Blank lines between messages are tolerated.
+            continue;
+        }
+        saw_header = true;
+        if let Some((name, value)) = line.split_once(':')
+            && name.trim().eq_ignore_ascii_case("content-length")
+        {
+            length = Some(
+                value
+                    .trim()
+                    .parse::<usize>()
+                    .map_err(|_| format!("bad Content-Length `{}`", value.trim())),
+            );
+        }
+    }
+    let length = match length {
+        None => return Frame::BadHeader("no Content-Length header".to_owned()),
+        Some(Err(why)) => return Frame::BadHeader(why),
+        Some(Ok(n)) => n,
+    };
+    if length > MAX_BODY {
+        let mut rest = reader.take(length as u64);
+        let _ = tokio::io::copy(&mut rest, &mut tokio::io::sink()).await;
+        return Frame::TooLarge(length);
+    }
+    let mut body = vec![0; length];
+    match reader.read_exact(&mut body).await {
+        Ok(_) => Frame::Body(body),
+        Err(_) => Frame::End,
+    }
+}
+
+fn frame(body: &[u8]) -> Vec<u8> {
+    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+/// The error answer for a body the library would choke on, or `None` if it is fine.
+fn check(body: &[u8]) -> Option<jsonrpc::Response> {
+    let value: serde_json::Value = match serde_json::from_slice(body) {
+        Ok(value) => value,
+        Err(_) => {
+            return Some(jsonrpc::Response::from_error(
+                jsonrpc::Id::Null,
+                jsonrpc::Error::parse_error(),
+            ));
+        }
+    };
+    let request = serde_json::from_value::<jsonrpc::Request>(value.clone()).is_ok();
+    let response = serde_json::from_value::<jsonrpc::Response>(value.clone()).is_ok();
+    if request || response {
+        return None;
+    }
+    let id = value
+        .get("id")
+        .and_then(|id| serde_json::from_value::<jsonrpc::Id>(id.clone()).ok())
+        .unwrap_or(jsonrpc::Id::Null);
+    Some(jsonrpc::Response::from_error(
+        id,
+        jsonrpc::Error::invalid_request(),
+    ))
+}
+
+/// Pass well-formed messages from `input` to `server`; answer the others on `errors`.
+pub async fn pump_input<R, W>(input: R, mut server: W, errors: mpsc::UnboundedSender<Vec<u8>>)
+where
+    R: AsyncRead + Unpin,
+    W: AsyncWrite + Unpin,
+{
+    let mut reader = BufReader::with_capacity(64 * 1024, input);
+    loop {
+        let answer = match read_frame(&mut reader).await {
+            Frame::End => break,
+            Frame::Body(body) => match check(&body) {
+                None => {
+                    if server.write_all(&frame(&body)).await.is_err() {
+                        break;
+                    }
+                    let _ = server.flush().await;
+                    continue;
+                }
+                Some(answer) => {
+                    super::log("ignored a malformed message (not JSON-RPC)");
+                    answer
+                }
+            },
+            Frame::BadHeader(why) => {
+                super::log(&format!("ignored a message with a bad header: {why}"));
+                jsonrpc::Response::from_error(jsonrpc::Id::Null, jsonrpc::Error::parse_error())
+            }
+            Frame::TooLarge(n) => {
+                super::log(&format!(
+                    "ignored a message of {n} bytes (limit {MAX_BODY})"
+                ));
+                jsonrpc::Response::from_error(jsonrpc::Id::Null, jsonrpc::Error::invalid_request())
+            }
+        };
+        if let Ok(body) = serde_json::to_vec(&answer) {
+            let _ = errors.send(frame(&body));
+        }
+    }
+    let _ = server.shutdown().await;
+}
+
+/// Copy the library's messages from `server` to `output` whole, slipping the answers of
+/// [`pump_input`] in between them.
+pub async fn pump_output<R, W>(
+    server: R,
+    mut output: W,
+    mut errors: mpsc::UnboundedReceiver<Vec<u8>>,
+) where
+    R: AsyncRead + Unpin,
+    W: AsyncWrite + Unpin,
+{
+    let mut reader = BufReader::with_capacity(64 * 1024, server);
+    let mut errors_open = true;
+    loop {
+        tokio::select! {
+            frame_read = read_frame(&mut reader) => match frame_read {
+                Frame::Body(body) => {
+                    if output.write_all(&frame(&body)).await.is_err() {
+                        return;
+                    }
+                    let _ = output.flush().await;
+                }
+                Frame::End => break,
+                Frame::BadHeader(_) | Frame::TooLarge(_) => {}
+            },
+            answer = errors.recv(), if errors_open => match answer {
+                Some(bytes) => {
+                    if output.write_all(&bytes).await.is_err() {
+                        return;
+                    }
+                    let _ = output.flush().await;
+                }
+                None => errors_open = false,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checks_bodies_like_the_protocol_asks() {
+        assert!(check(br#"{"jsonrpc":"2.0","id":1,"method":"shutdown"}"#).is_none());
+        assert!(check(br#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#).is_none());
+        assert!(check(br#"{"jsonrpc":"2.0","id":1,"result":null}"#).is_none());
+        let parse = check(b"{garbage").unwrap();
+        assert_eq!(parse.error().unwrap().code, jsonrpc::ErrorCode::ParseError);
+        let invalid = check(b"[]").unwrap();
+        assert_eq!(
+            invalid.error().unwrap().code,
+            jsonrpc::ErrorCode::InvalidRequest
+        );
+        let with_id = check(br#"{"id":7,"method":5}"#).unwrap();
+        assert_eq!(with_id.id(), &jsonrpc::Id::Number(7));
+        assert!(check(b"\xff\xfe").is_some());
+    }
+}
