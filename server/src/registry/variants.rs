@@ -359,6 +359,10 @@ fn describe(
             Libc::Unknown,
             Some(false),
         ),
+        // An image dlint knows nothing about: no guesses.
+        VariantKind::Standard if family.is_none() && entry.is_none() => {
+            (None, PackageManager::Unknown, Libc::Unknown, None)
+        }
         VariantKind::Standard => {
             let compilers = family.map(|f| f.buildpack);
             if compilers == Some(true) {
