@@ -51,3 +51,62 @@ fn readme_rule_table_is_current() {
         "README.md's rule table is out of date: run `DLINT_UPDATE_README=1 cargo test --test readme`"
     );
 }
+
+/// One page per rule under `docs/rules/`, where the language server's diagnostics link to
+/// (`codeDescription`): the rule's own docs with a header of its facts.
+fn rule_page(m: &dlint::rules::RuleMeta) -> String {
+    let mut out = format!("<!-- generated from the rule's docs: `DLINT_UPDATE_README=1 cargo test --test readme` -->\n# {} `{}`\n\n", m.code, m.name);
+    let _ = writeln!(
+        out,
+        "Category: {} · default severity: {} · fix: {} · since {}{}\n",
+        m.category,
+        m.severity,
+        match m.fix {
+            dlint::rules::FixAvailability::Always => "yes",
+            dlint::rules::FixAvailability::Sometimes => "sometimes",
+            dlint::rules::FixAvailability::None => "no",
+        },
+        m.since,
+        m.upstream.map(|u| format!(" · upstream: {u}")).unwrap_or_default(),
+    );
+    out.push_str(m.docs.trim());
+    out.push('\n');
+    out
+}
+
+#[test]
+fn rule_pages_are_current() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/rules");
+    let update = std::env::var_os("DLINT_UPDATE_README").is_some();
+    let mut stale = Vec::new();
+    let mut expected = std::collections::BTreeSet::new();
+    for e in dlint::rules::registry() {
+        let path = format!("{dir}/{}.md", e.meta.code);
+        expected.insert(format!("{}.md", e.meta.code));
+        let want = rule_page(e.meta);
+        if std::fs::read_to_string(&path).ok().as_deref() == Some(want.as_str()) {
+            continue;
+        }
+        if update {
+            std::fs::create_dir_all(dir).expect("create docs/rules");
+            std::fs::write(&path, want).expect("write a rule page");
+        } else {
+            stale.push(e.meta.code);
+        }
+    }
+    // Pages of rules that no longer exist.
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".md") && !expected.contains(&name) {
+            if update {
+                std::fs::remove_file(entry.path()).expect("remove a stale rule page");
+            } else {
+                stale.push("(removed rule)");
+            }
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "docs/rules is out of date for {stale:?}: run `DLINT_UPDATE_README=1 cargo test --test readme`"
+    );
+}
