@@ -387,3 +387,21 @@ fn exits_when_its_parent_process_dies() {
         thread::sleep(Duration::from_millis(50));
     }
 }
+
+#[test]
+fn diagnostics_point_at_related_places() {
+    let mut client = Client::start();
+    client.initialize(None);
+    client.open("FROM debian:12\nRUN apt-get update\nRUN apt-get install -y curl\n");
+    let diagnostics = client.diagnostics(1);
+    let ca004 = with_code(&diagnostics, "CA004").expect("CA004 for the lone update");
+    let related = ca004["relatedInformation"].as_array().unwrap();
+    assert_eq!(related[0]["location"]["uri"], URI);
+    assert_eq!(related[0]["location"]["range"], range(2, 0, 2, 3));
+    assert!(
+        related[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("apt-get install")
+    );
+}

@@ -55,7 +55,10 @@ fn readme_rule_table_is_current() {
 /// One page per rule under `docs/rules/`, where the language server's diagnostics link to
 /// (`codeDescription`): the rule's own docs with a header of its facts.
 fn rule_page(m: &dlint::rules::RuleMeta) -> String {
-    let mut out = format!("<!-- generated from the rule's docs: `DLINT_UPDATE_README=1 cargo test --test readme` -->\n# {} `{}`\n\n", m.code, m.name);
+    let mut out = format!(
+        "<!-- generated from the rule's docs: `DLINT_UPDATE_README=1 cargo test --test readme` -->\n# {} `{}`\n\n",
+        m.code, m.name
+    );
     let _ = writeln!(
         out,
         "Category: {} · default severity: {} · fix: {} · since {}{}\n",
@@ -67,7 +70,9 @@ fn rule_page(m: &dlint::rules::RuleMeta) -> String {
             dlint::rules::FixAvailability::None => "no",
         },
         m.since,
-        m.upstream.map(|u| format!(" · upstream: {u}")).unwrap_or_default(),
+        m.upstream
+            .map(|u| format!(" · upstream: {u}"))
+            .unwrap_or_default(),
     );
     out.push_str(m.docs.trim());
     out.push('\n');

@@ -64,6 +64,9 @@ struct JsonDiagnostic<'a> {
     range: JsonRange,
     help: Option<&'a str>,
     fix: Option<JsonFix<'a>>,
+    /// Other places that explain the finding; left out when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<JsonRelated<'a>>,
 }
 
 #[derive(Serialize)]
@@ -76,6 +79,12 @@ struct JsonRange {
 struct JsonFix<'a> {
     applicability: Applicability,
     edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    range: JsonRange,
+    message: &'a str,
 }
 
 #[derive(Serialize)]
@@ -119,6 +128,14 @@ fn convert<'a>(file: &FileDiagnostics<'a>, d: &'a Diagnostic) -> JsonDiagnostic<
                 })
                 .collect(),
         }),
+        related: d
+            .related
+            .iter()
+            .map(|r| JsonRelated {
+                range: range(r.range),
+                message: &r.message,
+            })
+            .collect(),
     }
 }
 

@@ -168,7 +168,11 @@ impl Rule for AptUpdateAlone {
                     .with_help(format!(
                         "Run `apt-get update` in the same RUN as the `{reader}` on line {}",
                         install.start_line
-                    ));
+                    ))
+                    .with_related(
+                        install.keyword.range,
+                        format!("the `{reader}` that reads the cached lists"),
+                    );
                 if let Some(edit) = fix {
                     diagnostic.set_fix(Fix {
                         applicability: Applicability::DisplayOnly,

@@ -573,6 +573,12 @@ impl UnchainedRuns {
                 let diagnostic = ctx
                     .report(&Self::META, first.keyword.range, message)
                     .with_help("Join them into one RUN with `&&`");
+                for ins in &instructions[1..] {
+                    diagnostic.with_related(
+                        ins.keyword.range,
+                        format!("RUN on line {}, one more layer", ins.start_line),
+                    );
+                }
                 if let Some(edit) = fix {
                     diagnostic.set_fix(Fix {
                         applicability: Applicability::DisplayOnly,
@@ -614,6 +620,13 @@ impl UnchainedRuns {
         let diagnostic = ctx
             .report(&Self::META, call.span(), message)
             .with_help(help);
+        // The RUNs it should join (all but the one reported in).
+        for ins in &instructions[..instructions.len().saturating_sub(1)] {
+            diagnostic.with_related(
+                ins.keyword.range.cover(ins.range),
+                format!("the RUN on line {} it should be part of", ins.start_line),
+            );
+        }
         if let Some(edit) = fix {
             diagnostic.set_fix(Fix {
                 applicability,
