@@ -405,3 +405,28 @@ fn diagnostics_point_at_related_places() {
             .contains("apt-get install")
     );
 }
+
+#[test]
+fn the_layer_cake_request_describes_every_stage() {
+    let mut client = Client::start();
+    client.initialize(None);
+    client.open("FROM python:3.12-slim AS build\nRUN pip wheel -w /w flask\nFROM python:3.12-slim\nCOPY --from=build /w /w\n");
+    let response = client.request("dlint/layers", json!({"textDocument": {"uri": URI}}));
+    let cake = &response["result"];
+    assert_eq!(cake["version"], 1);
+    let stages = cake["report"]["stages"].as_array().unwrap();
+    assert_eq!(stages.len(), 2);
+    assert_eq!(stages[1]["is_final"], true);
+    assert_eq!(stages[1]["rows"][1]["line"], 4);
+    let base = &cake["baseImages"][0];
+    assert_eq!(base["reference"], "python:3.12-slim");
+    assert!(base["compressedBytes"].as_u64().unwrap() > 10_000_000);
+    assert!(base["source"].as_str().unwrap().starts_with("catalogue"));
+    assert!(cake["variants"].as_array().unwrap().len() >= 2);
+    assert!(cake["text"].as_str().unwrap().contains("Stage 1"));
+    let missing = client.request(
+        "dlint/layers",
+        json!({"textDocument": {"uri": "untitled:nope"}}),
+    );
+    assert!(missing.get("error").is_some());
+}

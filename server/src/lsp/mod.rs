@@ -22,6 +22,7 @@ pub mod format;
 pub mod hover;
 pub mod images;
 pub mod inlay;
+pub mod layers;
 pub mod navigation;
 pub mod settings;
 pub mod snapshot;
@@ -65,7 +66,9 @@ pub fn run() -> Result<ExitStatus> {
     let shut_down = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&shut_down);
     runtime.block_on(async move {
-        let (service, socket) = LspService::new(|client| Backend::new(client, flag));
+        let (service, socket) = LspService::build(|client| Backend::new(client, flag))
+            .custom_method("dlint/layers", Backend::layers)
+            .finish();
         // stdin and stdout go through guards that keep malformed input from ending the
         // session (see `transport`).
         let (server_in, input) = tokio::io::duplex(1 << 20);
@@ -467,6 +470,12 @@ impl Backend {
                 }
             }
         });
+    }
+
+    /// `dlint/layers`: the layer cake of a document, for editors to draw.
+    async fn layers(&self, params: layers::LayersParams) -> jsonrpc::Result<layers::LayerCake> {
+        self.with_snapshot("layers", &params.text_document.uri, layers::layer_cake)
+            .await
     }
 
     /// Re-read settings for every open document and re-lint them.
