@@ -254,6 +254,11 @@ impl Session {
         Some(snap)
     }
 
+    /// The snapshot of the current version of `uri` if one was built already.
+    fn cached_snapshot(&self, uri: &Uri) -> Option<Arc<Snapshot>> {
+        self.read().get(uri)?.snapshot.clone()
+    }
+
     fn version(&self, uri: &Uri) -> Option<i32> {
         self.read().get(uri).map(|doc| doc.version)
     }
@@ -362,16 +367,36 @@ impl Backend {
         uri: &Uri,
         f: impl FnOnce(&Snapshot) -> T + Send + 'static,
     ) -> jsonrpc::Result<T> {
-        let session = Arc::clone(&self.session);
-        let key = uri.clone();
-        // Parsing a huge document is the slow part: do it off the async thread too.
-        let snap = blocking(what, move || session.snapshot(&key))
-            .await?
-            .ok_or_else(|| not_open(uri))?;
+        // Set when this future is dropped: the client cancelled the request (tower drops
+        // the handler on `$/cancelRequest`), so work still queued is skipped.
+        let cancelled = Arc::new(AtomicBool::new(false));
+        let _guard = CancelOnDrop(Arc::clone(&cancelled));
+        let snap = match self.session.cached_snapshot(uri) {
+            Some(snap) => snap,
+            None => {
+                // Parsing a huge document is the slow part: do it off the async thread.
+                let session = Arc::clone(&self.session);
+                let key = uri.clone();
+                let flag = Arc::clone(&cancelled);
+                blocking(what, move || {
+                    (!flag.load(Ordering::Relaxed))
+                        .then(|| session.snapshot(&key))
+                        .flatten()
+                })
+                .await?
+                .ok_or_else(|| not_open(uri))?
+            }
+        };
         if snap.text.len() < 256 * 1024 {
             return Ok(f(&snap));
         }
-        blocking(what, move || f(&snap)).await
+        blocking(what, move || {
+            if cancelled.load(Ordering::Relaxed) {
+                return Err(jsonrpc::Error::request_cancelled());
+            }
+            Ok(f(&snap))
+        })
+        .await?
     }
 
     /// Lint the current version of `uri` off the async thread and publish the findings if
@@ -486,6 +511,15 @@ impl Backend {
         for uri in self.session.open_uris() {
             self.lint_and_publish(uri).await;
         }
+    }
+}
+
+/// Sets its flag when dropped.
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
     }
 }
 
