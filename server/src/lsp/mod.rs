@@ -508,6 +508,14 @@ impl Backend {
         self.session.reload_settings();
         self.session
             .rebuild_images(self.root.get().and_then(Option::as_deref));
+        if self.session.caps().inlay_refresh {
+            // The hints on screen were computed with the old settings. Spawned: a handler
+            // never waits on the client.
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                let _ = client.inlay_hint_refresh().await;
+            });
+        }
         for uri in self.session.open_uris() {
             self.lint_and_publish(uri).await;
         }
