@@ -7,10 +7,12 @@
 pub(crate) mod base_image;
 pub mod cache;
 pub(crate) mod common;
+pub mod correctness;
 pub mod layers;
 pub mod maintainability;
 pub mod security;
 pub mod size;
+pub mod style;
 pub mod syntax;
 #[cfg(test)]
 pub(crate) mod test_support;
@@ -252,13 +254,15 @@ impl std::fmt::Debug for RuleEntry {
 pub fn registry() -> &'static [RuleEntry] {
     /// Each category's `RULES`; a new category adds its slice here.
     static ALL: std::sync::LazyLock<Vec<RuleEntry>> = std::sync::LazyLock::new(|| {
-        let categories: [&[RuleEntry]; 6] = [
+        let categories: [&[RuleEntry]; 8] = [
             cache::RULES,
+            correctness::RULES,
             layers::RULES,
             maintainability::RULES,
             security::RULES,
             syntax::RULES,
             size::RULES,
+            style::RULES,
         ];
         let mut all: Vec<RuleEntry> = categories
             .iter()
@@ -455,13 +459,15 @@ mod tests {
 
     #[test]
     fn categories_hold_their_own_rules_sorted() {
-        let categories: [(&[RuleEntry], Category, &str); 6] = [
+        let categories: [(&[RuleEntry], Category, &str); 8] = [
             (cache::RULES, Category::Cache, "CA"),
+            (correctness::RULES, Category::Correctness, "CO"),
             (layers::RULES, Category::Layers, "LY"),
             (maintainability::RULES, Category::Maintainability, "MA"),
             (security::RULES, Category::Security, "SE"),
             (syntax::RULES, Category::Syntax, "SY"),
             (size::RULES, Category::Size, "SZ"),
+            (style::RULES, Category::Style, "ST"),
         ];
         for (rules, category, prefix) in categories {
             for entry in rules {

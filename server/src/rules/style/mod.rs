@@ -1,0 +1,6 @@
+//! Category `style`: consistency — casing, formatting.
+
+use super::RuleEntry;
+
+/// The style rules, sorted by code.
+pub static RULES: &[RuleEntry] = &[];
