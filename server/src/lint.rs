@@ -36,8 +36,21 @@ pub fn lint_detailed(
     path: Option<&Path>,
     rules: &RuleSet,
 ) -> Linted {
+    lint_with_analysis(file, source, path, rules, None)
+}
+
+/// [`lint_detailed`] reusing an analysis of `file` the caller already made (the language
+/// server's, with the configured platform, target and build context).
+pub fn lint_with_analysis(
+    file: &Dockerfile,
+    source: &str,
+    path: Option<&Path>,
+    rules: &RuleSet,
+    analysis: Option<&crate::layers::Analysis>,
+) -> Linted {
     let facts = path.map(FileFacts::for_path).unwrap_or_default();
-    let mut diagnostics = rules::run_rules(file, source, rules.instantiate(), &facts);
+    let mut diagnostics =
+        rules::run_rules_with(file, source, rules.instantiate(), &facts, analysis);
     for d in &mut diagnostics {
         if let Some(severity) = rules.get(d.code).and_then(|r| r.severity) {
             d.severity = severity;

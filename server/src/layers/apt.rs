@@ -69,6 +69,30 @@ pub struct Resolution {
 /// `pkg=version`, `pkg/release` and `pkg:amd64` are looked up as `pkg`. Globs, shell
 /// expansions (`$PKGS`), `.deb` paths and names the index lacks are `unknown`.
 pub fn estimate_install(packages: &[&str], no_install_recommends: bool) -> AptEstimate {
+    // The language server asks again at every keystroke with the same packages: answers
+    // are kept, a few hundred at most.
+    static MEMO: LazyLock<std::sync::Mutex<HashMap<(Vec<String>, bool), AptEstimate>>> =
+        LazyLock::new(Default::default);
+    let key = (
+        packages.iter().map(|p| (*p).to_owned()).collect::<Vec<_>>(),
+        no_install_recommends,
+    );
+    if let Ok(memo) = MEMO.lock()
+        && let Some(hit) = memo.get(&key)
+    {
+        return hit.clone();
+    }
+    let estimate = estimate_install_uncached(packages, no_install_recommends);
+    if let Ok(mut memo) = MEMO.lock() {
+        if memo.len() >= 512 {
+            memo.clear();
+        }
+        memo.insert(key, estimate.clone());
+    }
+    estimate
+}
+
+fn estimate_install_uncached(packages: &[&str], no_install_recommends: bool) -> AptEstimate {
     let index = &*INDEX;
     let request = Request::parse(index, packages);
     if request.roots.is_empty() {
@@ -301,6 +325,12 @@ const MINBASE_EXTRA: &[&str] = &["usr-is-merged"];
 
 /// The shipped index, parsed once. On corrupt data it is empty and every estimate is
 /// `Unknown`.
+/// Parse the embedded index now (it takes tens of milliseconds), so that the first
+/// estimate does not wait for it.
+pub fn warm_up() {
+    LazyLock::force(&INDEX);
+}
+
 static INDEX: LazyLock<Index> = LazyLock::new(|| {
     Index::parse(include_str!("../../data/apt-bookworm-amd64.txt")).unwrap_or_else(Index::empty)
 });

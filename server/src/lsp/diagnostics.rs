@@ -10,12 +10,14 @@ use super::snapshot::Snapshot;
 /// Run the rules the document's configuration enables, with its severities, options and
 /// inline suppressions.
 pub fn findings(snap: &Snapshot) -> Vec<Diagnostic> {
-    crate::lint::lint(
+    crate::lint::lint_with_analysis(
         &snap.file,
         &snap.text,
         snap.path.as_deref(),
         &snap.settings.rules,
+        Some(snap.analysis()),
     )
+    .diagnostics
 }
 
 /// Every finding of a snapshot, converted.

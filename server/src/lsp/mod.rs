@@ -46,6 +46,7 @@ use tower_lsp_server::ls_types::{
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
 use crate::cli::ExitStatus;
+use crate::layers::context::BuildContext;
 use crate::text::PositionEncoding;
 
 pub use self::diagnostics::{publishable, to_lsp};
@@ -96,6 +97,9 @@ pub fn run() -> Result<ExitStatus> {
     })
 }
 
+/// How long a build context read from disk is trusted before it is read again.
+const CONTEXT_TTL: Duration = Duration::from_secs(10);
+
 /// What the client said it can do.
 #[derive(Debug, Default, Clone, Copy)]
 struct ClientCaps {
@@ -116,6 +120,9 @@ pub struct Session {
     /// Configuration problems already shown, and those waiting to be shown.
     reported: Mutex<(HashSet<String>, Vec<String>)>,
     images: RwLock<Arc<ImageStore>>,
+    /// Build contexts read per document path, with when: re-read after
+    /// [`CONTEXT_TTL`], on save and when watched files change.
+    contexts: Mutex<HashMap<PathBuf, (std::time::Instant, Option<Arc<BuildContext>>)>>,
     caps: OnceLock<ClientCaps>,
     /// Counter for `$/progress` tokens.
     progress: AtomicU64,
@@ -130,6 +137,7 @@ impl Default for Session {
             settings: Mutex::default(),
             reported: Mutex::default(),
             images: RwLock::new(Arc::new(ImageStore::offline())),
+            contexts: Mutex::default(),
             caps: OnceLock::new(),
             progress: AtomicU64::new(0),
         }
@@ -244,6 +252,11 @@ impl Session {
             self.images(),
         );
         snap.tree = tree;
+        if let Some(path) = snap.path.clone()
+            && snap.settings.read_context
+        {
+            snap.set_build_context(self.build_context(&path));
+        }
         let snap = Arc::new(snap);
         if let Some(doc) = self.write().get_mut(uri)
             && doc.version == version
@@ -252,6 +265,36 @@ impl Session {
             doc.snapshot = Some(Arc::clone(&snap));
         }
         Some(snap)
+    }
+
+    /// The build context of the Dockerfile at `path` (its directory), read at most once
+    /// per [`CONTEXT_TTL`].
+    fn build_context(&self, path: &std::path::Path) -> Option<Arc<BuildContext>> {
+        let now = std::time::Instant::now();
+        if let Some((at, context)) = self
+            .contexts
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(path)
+            && now.duration_since(*at) < CONTEXT_TTL
+        {
+            return context.clone();
+        }
+        let dir = path.parent()?;
+        let context = BuildContext::load(dir, Some(path)).ok().map(Arc::new);
+        self.contexts
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(path.to_path_buf(), (now, context.clone()));
+        context
+    }
+
+    /// Forget the build contexts read so far.
+    fn forget_contexts(&self) {
+        self.contexts
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
     }
 
     /// The snapshot of the current version of `uri` if one was built already.
@@ -269,6 +312,7 @@ impl Session {
 
     /// Forget resolved settings (configuration changed) and every snapshot.
     fn reload_settings(&self) {
+        self.forget_contexts();
         self.settings
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -635,6 +679,8 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _: InitializedParams) {
         log("initialized");
+        // Load the package index sizes are estimated from now, not at the first keystroke.
+        tokio::task::spawn_blocking(crate::layers::apt::warm_up);
         // Watch configuration files, so edits made outside the editor reload too.
         let watchers = ["**/.dlint.toml", "**/dlint.toml", "**/.dockerignore"]
             .into_iter()
@@ -710,6 +756,7 @@ impl LanguageServer for Backend {
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
         // The build context may have changed around the file: read it again.
         let uri = params.text_document.uri;
+        self.session.forget_contexts();
         if let Some(doc) = self.session.write().get_mut(&uri) {
             doc.snapshot = None;
         }

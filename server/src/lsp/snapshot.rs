@@ -35,7 +35,7 @@ pub struct Snapshot {
     pub images: Arc<ImageStore>,
     analysis: OnceLock<Analysis>,
     diagnostics: OnceLock<Vec<Diagnostic>>,
-    context: OnceLock<Option<BuildContext>>,
+    context: OnceLock<Option<Arc<BuildContext>>>,
 }
 
 impl std::fmt::Debug for Snapshot {
@@ -112,9 +112,17 @@ impl Snapshot {
                     return None;
                 }
                 let dir = self.context_dir()?;
-                BuildContext::load(dir, self.path.as_deref()).ok()
+                BuildContext::load(dir, self.path.as_deref())
+                    .ok()
+                    .map(Arc::new)
             })
-            .as_ref()
+            .as_deref()
+    }
+
+    /// Use a build context read earlier (the server keeps one per directory for a while,
+    /// instead of walking the directory at every keystroke).
+    pub fn set_build_context(&self, context: Option<Arc<BuildContext>>) {
+        let _ = self.context.set(context);
     }
 
     /// The layer analysis with the configured platform, target and build args.

@@ -66,6 +66,9 @@ pub struct Context<'a> {
     /// Facts about the file's surroundings, gathered by the caller (rules do no I/O).
     pub facts: &'a FileFacts,
     analysis: std::sync::OnceLock<crate::layers::Analysis>,
+    /// An analysis the caller already has (the language server's, with the configured
+    /// platform, target and build context).
+    shared: Option<&'a crate::layers::Analysis>,
     out: Vec<Diagnostic>,
 }
 
@@ -109,6 +112,7 @@ impl<'a> Context<'a> {
             source,
             facts,
             analysis: std::sync::OnceLock::new(),
+            shared: None,
             out: Vec::new(),
         }
     }
@@ -116,6 +120,9 @@ impl<'a> Context<'a> {
     /// The layer analysis of the file (stages, reachability, per-step layers), computed on
     /// first use with default options: the last stage is the target, no build context.
     pub fn analysis(&self) -> &crate::layers::Analysis {
+        if let Some(shared) = self.shared {
+            return shared;
+        }
         self.analysis
             .get_or_init(|| crate::layers::analyze(self.file, &crate::layers::Options::default()))
     }
@@ -307,10 +314,23 @@ pub fn run_with_facts(
 pub fn run_rules(
     file: &Dockerfile,
     source: &str,
-    mut rules: Vec<Box<dyn Rule>>,
+    rules: Vec<Box<dyn Rule>>,
     facts: &FileFacts,
 ) -> Vec<Diagnostic> {
+    run_rules_with(file, source, rules, facts, None)
+}
+
+/// [`run_rules`] with an analysis of `file` the caller already made, which the rules then
+/// use instead of making their own.
+pub fn run_rules_with(
+    file: &Dockerfile,
+    source: &str,
+    mut rules: Vec<Box<dyn Rule>>,
+    facts: &FileFacts,
+    analysis: Option<&crate::layers::Analysis>,
+) -> Vec<Diagnostic> {
     let mut ctx = Context::with_facts(file, source, facts);
+    ctx.shared = analysis;
     for ins in &file.instructions {
         for rule in &mut rules {
             rule.check(ins, &mut ctx);

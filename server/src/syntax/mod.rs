@@ -111,9 +111,27 @@ fn shell_is_posix(ins: &Instruction) -> Option<bool> {
 /// A Windows base image runs RUN with `cmd /S /C`.
 fn windows_base(image: &str) -> bool {
     let image = image.to_ascii_lowercase();
-    ["windows", "nanoserver", "servercore"]
-        .iter()
-        .any(|w| image.contains(w))
+    [
+        "windows",
+        "nanoserver",
+        "servercore",
+        "microsoft/iis",
+        "dotnet/framework",
+    ]
+    .iter()
+    .any(|w| image.contains(w))
+}
+
+/// `text` with `$NAME`/`${NAME}` replaced by the defaults of global ARGs (`ARG
+/// node=node:12-windowsservercore` / `FROM $node`); unknown names stay.
+fn expand_defaults(text: &str, defaults: &[(String, String)]) -> String {
+    let mut out = text.to_owned();
+    for (name, value) in defaults.iter().rev() {
+        out = out
+            .replace(&format!("${{{name}}}"), value)
+            .replace(&format!("${name}"), value);
+    }
+    out
 }
 
 /// Group instructions into stages and record each instruction's stage and shell.
@@ -122,7 +140,17 @@ fn stages(instructions: &mut [Instruction]) -> Vec<Stage> {
     // The shell in force at the end of each stage, for stages built from it.
     let mut stage_posix: Vec<bool> = Vec::new();
     let mut posix = true;
+    // Defaults of the ARGs before the first FROM, for bases named through them.
+    let mut defaults: Vec<(String, String)> = Vec::new();
     for (i, ins) in instructions.iter_mut().enumerate() {
+        if stages.is_empty() && ins.kind == InstructionKind::Arg {
+            for word in ins.words() {
+                if let Some((name, value)) = word.value.split_once('=') {
+                    let value = value.trim_matches(|c| c == '"' || c == '\'');
+                    defaults.push((name.to_owned(), value.to_owned()));
+                }
+            }
+        }
         if ins.kind == InstructionKind::From {
             if !stages.is_empty() {
                 stage_posix.push(posix);
@@ -139,7 +167,10 @@ fn stages(instructions: &mut [Instruction]) -> Vec<Stage> {
                         .as_ref()
                         .is_some_and(|n| n.value.eq_ignore_ascii_case(&base))
                 })
-                .map_or_else(|| !windows_base(&base), |s| stage_posix[s]);
+                .map_or_else(
+                    || !windows_base(&expand_defaults(&base, &defaults)),
+                    |s| stage_posix[s],
+                );
         } else if ins.effective().kind == InstructionKind::Shell
             && ins.onbuild.is_none()
             && let Some(p) = shell_is_posix(ins)

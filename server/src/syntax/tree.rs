@@ -24,6 +24,15 @@ pub const QUERIES: &[(&str, &str)] = &[
         include_str!("../../../queries/instructions.scm"),
     ),
     ("folds.scm", include_str!("../../../queries/folds.scm")),
+    (
+        "highlights.scm",
+        include_str!("../../../queries/highlights.scm"),
+    ),
+    (
+        "injections.scm",
+        include_str!("../../../queries/injections.scm"),
+    ),
+    ("locals.scm", include_str!("../../../queries/locals.scm")),
 ];
 
 /// `queries/instructions.scm`, compiled once, with its capture indices resolved once.

@@ -477,31 +477,12 @@ pub(crate) fn env_set_before(file: &Dockerfile, ins: &Instruction, name: &str) -
 }
 
 /// Whether RUNs run in a POSIX shell where `ins` is: not after a `SHELL` of PowerShell or
-/// `cmd`, and not on a Windows base image without a `SHELL`. The parser tracks `SHELL`
-/// and literal Windows bases ([`Instruction::posix_shell`]); this adds the base after ARG
-/// expansion and the backtick escape that Windows Dockerfiles use.
+/// `cmd`, and not on a Windows base image (after ARG defaults) without a `SHELL`: what the
+/// parser tracks ([`Instruction::posix_shell`]), plus the backtick escape that Windows
+/// Dockerfiles use.
 pub(crate) fn posix_shell(file: &Dockerfile, ins: &Instruction) -> bool {
-    if !ins.posix_shell {
-        return false;
-    }
     // Windows Dockerfiles mostly use the backtick escape, for PowerShell's backslashes.
-    if file.escape == '`' {
-        return false;
-    }
-    let base = ins
-        .stage
-        .and_then(|s| base_image(file, s))
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    ![
-        "windows",
-        "nanoserver",
-        "servercore",
-        "microsoft/iis",
-        "dotnet/framework",
-    ]
-    .iter()
-    .any(|w| base.contains(w))
+    ins.posix_shell && file.escape != '`'
 }
 
 /// Whether the shell-form text of an earlier RUN (in the same image) contains every one of
