@@ -102,7 +102,11 @@ fn rule_pages_are_current() {
     // Pages of rules that no longer exist.
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.ends_with(".md") && !expected.contains(&name) {
+        if std::path::Path::new(&name)
+            .extension()
+            .is_some_and(|e| e == "md")
+            && !expected.contains(&name)
+        {
             if update {
                 std::fs::remove_file(entry.path()).expect("remove a stale rule page");
             } else {

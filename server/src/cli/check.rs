@@ -1,13 +1,17 @@
 //! `dlint check`: read, parse and lint every input in parallel, then print the findings
-//! in a deterministic order and decide the exit status.
+//! in a deterministic order and decide the exit status. With `--fix` the fixes are applied
+//! first (each file written atomically) and the findings that remain are reported; with
+//! `--diff` the changes are printed as a unified diff instead and nothing is written.
 //!
 //! One input's failure never stops the others: it becomes a single
 //! `dlint: error: PATH: problem` line on stderr and exit status 2. So does a bad
 //! configuration file: each of its problems is one `dlint: error: FILE:LINE:COL: ...`
 //! line, and the files under it are not checked.
 
-use std::io::{self, BufWriter, IsTerminal, Write};
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, IsTerminal, Write};
 use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -19,15 +23,33 @@ use crate::cli::read;
 use crate::cli::walk::{self, Input, Source};
 use crate::cli::{CheckArgs, ExitStatus, report_error, should_color};
 use crate::config::{Config, ConfigError, RuleSet, normalize};
-use crate::diagnostic::Diagnostic;
-use crate::render::{self, Colors, FileDiagnostics, OutputFormat, Summary};
+use crate::diagnostic::{Applicability, Diagnostic, Severity};
+use crate::render::{self, Colors, FileDiagnostics, OutputFormat, Style, Summary};
 use crate::text::LineIndex;
 
-/// A file that was read and linted.
+/// A file that was read and linted (and, with `--fix`/`--diff`, fixed).
 struct Checked {
+    /// The text the findings are about: the fixed text when fixes were applied.
     source: String,
     index: LineIndex,
     diagnostics: Vec<Diagnostic>,
+    /// The text as read, when fixes changed it.
+    original: Option<String>,
+    /// How many fixes were applied.
+    fixed: usize,
+    /// Rules whose fix was dropped because the result would not parse as well.
+    dropped: Vec<&'static str>,
+}
+
+/// What `dlint check` does with fixes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Report only.
+    Check,
+    /// Apply fixes at least as safe as this and write them.
+    Fix(Applicability),
+    /// Apply fixes at least as safe as this in memory and show the diff.
+    Diff(Applicability),
 }
 
 pub(crate) fn check(args: &CheckArgs) -> Result<ExitStatus> {
@@ -41,19 +63,40 @@ pub(crate) fn check(args: &CheckArgs) -> Result<ExitStatus> {
         });
     }
     let err_colors = Colors::new(should_color(args.color, io::stderr().is_terminal()));
+    if args.statistics && !args.format.is_human() {
+        report_error(
+            err_colors,
+            "`--statistics` works with `--format full` or `--format concise` only",
+        );
+        return Ok(ExitStatus::Error);
+    }
+    let min = if args.unsafe_fixes {
+        Applicability::Unsafe
+    } else {
+        Applicability::Safe
+    };
+    let mode = if args.diff {
+        Mode::Diff(min)
+    } else if args.fix {
+        Mode::Fix(min)
+    } else {
+        Mode::Check
+    };
+
     let (inputs, input_errors) = walk::collect(&paths, args.stdin_filename.as_deref());
     for err in &input_errors {
         report_error(err_colors, &err.message);
     }
     let mut failed = !input_errors.is_empty();
 
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
     if args.show_files {
+        let mut out = Vec::new();
         for input in &inputs {
             writeln!(out, "{}", input.display)?;
         }
-        out.flush()?;
+        if !emit(args, &out, err_colors) {
+            failed = true;
+        }
         return Ok(if failed {
             ExitStatus::Error
         } else {
@@ -73,47 +116,134 @@ pub(crate) fn check(args: &CheckArgs) -> Result<ExitStatus> {
     let results: Vec<Option<Result<Checked, String>>> = inputs
         .par_iter()
         .zip(&rule_sets)
-        .map(|(input, rules)| rules.as_ref().map(|rules| check_one(input, limit, rules)))
+        .map(|(input, rules)| {
+            rules
+                .as_ref()
+                .map(|rules| check_one(input, limit, rules, mode))
+        })
         .collect();
 
     let mut files = Vec::with_capacity(results.len());
+    let mut checked_inputs = Vec::with_capacity(results.len());
+    let mut fixed_stdin: Option<&str> = None;
     for (input, result) in inputs.iter().zip(&results) {
         let Some(result) = result else {
             continue;
         };
         match result {
-            Ok(checked) => files.push(FileDiagnostics {
-                path: &input.display,
-                source: &checked.source,
-                index: &checked.index,
-                diagnostics: &checked.diagnostics,
-            }),
+            Ok(checked) => {
+                let mut dropped = checked.dropped.clone();
+                dropped.sort_unstable();
+                dropped.dedup();
+                for code in dropped {
+                    report_warning(
+                        err_colors,
+                        &format!(
+                            "{}: a fix of {code} was not applied: the file would not parse as before",
+                            input.display
+                        ),
+                    );
+                }
+                if mode != Mode::Check && matches!(input.source, Source::Stdin) {
+                    fixed_stdin = Some(&checked.source);
+                }
+                files.push(FileDiagnostics {
+                    path: &input.display,
+                    source: &checked.source,
+                    index: &checked.index,
+                    diagnostics: &checked.diagnostics,
+                });
+                checked_inputs.push(checked);
+            }
             Err(err) => {
                 failed = true;
                 report_error(err_colors, &format!("{}: {err}", input.display));
             }
         }
     }
+    let applied: usize = checked_inputs.iter().map(|c| c.fixed).sum();
+    let remaining: usize = files.iter().map(|f| f.diagnostics.len()).sum();
 
-    let colors = Colors::new(should_color(args.color, io::stdout().is_terminal()));
+    if let Mode::Diff(_) = mode {
+        let colors = Colors::new(report_color(args));
+        let mut out = Vec::new();
+        let mut changed = false;
+        for (file, checked) in files.iter().zip(&checked_inputs) {
+            if let Some(original) = &checked.original {
+                changed = true;
+                render::diff::render(&mut out, file.path, original, file.source, colors)?;
+            }
+        }
+        if !emit(args, &out, err_colors) {
+            failed = true;
+        }
+        if applied > 0 {
+            eprintln!("Would fix {}", problems(applied));
+        }
+        return Ok(if failed {
+            ExitStatus::Error
+        } else if changed && !args.no_fail {
+            ExitStatus::Failure
+        } else {
+            ExitStatus::Success
+        });
+    }
+
+    // With `--fix` on standard input, stdout carries the fixed text: the report moves to
+    // stderr (unless it goes to `--output`).
+    let report_to_stderr = mode != Mode::Check && fixed_stdin.is_some();
+    if let Some(text) = fixed_stdin {
+        let mut stdout = io::stdout().lock();
+        stdout.write_all(text.as_bytes())?;
+        stdout.flush()?;
+    }
+    let colors = Colors::new(if report_to_stderr && args.output.is_none() {
+        should_color(args.color, io::stderr().is_terminal())
+    } else {
+        report_color(args)
+    });
+    let mut out = Vec::new();
     let mut summary = Summary::default();
     for file in &files {
         summary.add_file(file.diagnostics);
     }
+    let fixed_line = format!("Fixed {} ({remaining} remaining)", problems(applied));
     match args.format {
-        OutputFormat::Json => render::json::render(&mut out, &files)?,
         OutputFormat::Full | OutputFormat::Concise => {
-            for file in &files {
-                if args.format == OutputFormat::Full {
-                    render::full::render(&mut out, file, colors)?;
-                } else {
-                    render::concise::render(&mut out, file, colors)?;
+            if args.statistics {
+                let counts = render::statistics::collect(&files, args.unsafe_fixes);
+                render::statistics::render(&mut out, &counts, colors)?;
+            } else {
+                for file in &files {
+                    if args.format == OutputFormat::Full {
+                        render::full::render(&mut out, file, colors)?;
+                    } else {
+                        render::concise::render(&mut out, file, colors)?;
+                    }
                 }
             }
             render::summary(&mut out, &summary, colors)?;
+            if let Mode::Fix(_) = mode {
+                writeln!(out, "{}", colors.paint(Style::Bold, &fixed_line))?;
+            }
         }
+        OutputFormat::Json => render::json::render(&mut out, &files)?,
+        OutputFormat::Sarif => render::sarif::render(&mut out, &files)?,
+        OutputFormat::Github => render::github::render(&mut out, &files)?,
+        OutputFormat::Checkstyle => render::checkstyle::render(&mut out, &files)?,
+        OutputFormat::Gitlab => render::gitlab::render(&mut out, &files)?,
     }
-    out.flush()?;
+    let written = if report_to_stderr && args.output.is_none() {
+        io::stderr().lock().write_all(&out).is_ok()
+    } else {
+        emit(args, &out, err_colors)
+    };
+    if !written {
+        failed = true;
+    }
+    if matches!(mode, Mode::Fix(_)) && !args.format.is_human() {
+        eprintln!("{fixed_line}");
+    }
 
     let at_fail_level = files
         .iter()
@@ -126,6 +256,51 @@ pub(crate) fn check(args: &CheckArgs) -> Result<ExitStatus> {
     } else {
         ExitStatus::Success
     })
+}
+
+/// `N problem(s)`.
+fn problems(n: usize) -> String {
+    format!("{n} {}", if n == 1 { "problem" } else { "problems" })
+}
+
+/// Whether the report (to `--output` or stdout) is coloured.
+fn report_color(args: &CheckArgs) -> bool {
+    match &args.output {
+        // A file is no terminal: colour only when asked for.
+        Some(_) => should_color(args.color, false),
+        None => should_color(args.color, io::stdout().is_terminal()),
+    }
+}
+
+/// Write the report to `--output` (atomically) or stdout; `false` after reporting why it
+/// could not be written.
+fn emit(args: &CheckArgs, report: &[u8], err_colors: Colors) -> bool {
+    let result = match &args.output {
+        Some(path) => write_atomic(path, report)
+            .map_err(|err| format!("{}: cannot write the report: {err}", path.display())),
+        None => {
+            let mut stdout = io::stdout().lock();
+            stdout
+                .write_all(report)
+                .and_then(|()| stdout.flush())
+                .map_err(|err| format!("cannot write to standard output: {err}"))
+        }
+    };
+    match result {
+        Ok(()) => true,
+        Err(message) => {
+            report_error(err_colors, &message);
+            false
+        }
+    }
+}
+
+/// One warning line on stderr: `dlint: warning: {message}`.
+fn report_warning(colors: Colors, message: &str) {
+    eprintln!(
+        "dlint: {} {message}",
+        colors.paint(Style::Severity(Severity::Warning), "warning:")
+    );
 }
 
 /// The configuration of each input: `--config`, else the nearest `.dlint.toml` of its
@@ -225,38 +400,197 @@ fn shown(path: &Path) -> PathBuf {
         .map_or_else(|| path.to_path_buf(), Path::to_path_buf)
 }
 
-/// Read, parse and lint one input. A panic in the parser or a rule is a dlint bug: it
-/// becomes this file's error instead of taking the other files down with it.
-fn check_one(input: &Input, limit: u64, rules: &RuleSet) -> Result<Checked, String> {
+/// Read, parse and lint one input; with `--fix`/`--diff` fix it first (and with `--fix`
+/// write a file that changed). A panic in the parser or a rule is a dlint bug: it becomes
+/// this file's error instead of taking the other files down with it.
+fn check_one(input: &Input, limit: u64, rules: &RuleSet, mode: Mode) -> Result<Checked, String> {
     let source = match &input.source {
         Source::Path(path) => read::read_path(path, limit),
         Source::Stdin => read::read_stdin(limit),
     }
     .map_err(|err| err.to_string())?;
+    let path = match &input.source {
+        Source::Path(path) => Some(path.as_path()),
+        Source::Stdin => None,
+    };
+    // The same pipeline as a plain check, so that fixes see the file's configuration.
+    let lint_text = |text: &str| {
+        let model = crate::syntax::parse(text);
+        crate::lint::lint(&model, text, path, rules)
+    };
     let lint = panic::catch_unwind(AssertUnwindSafe(|| {
-        let model = crate::syntax::parse(&source);
-        let path = match &input.source {
-            Source::Path(path) => Some(path.as_path()),
-            Source::Stdin => None,
+        let (text, fixed, dropped) = match mode {
+            Mode::Check => (None, 0, Vec::new()),
+            Mode::Fix(min) | Mode::Diff(min) => {
+                let fixed = crate::fix::fix_all(&source, min, &lint_text);
+                let changed = (fixed.text != source).then_some(fixed.text);
+                (changed, fixed.applied.len(), fixed.dropped)
+            }
         };
-        let diagnostics = crate::lint::lint(&model, &source, path, rules);
-        (model.line_index, diagnostics)
+        let model = crate::syntax::parse(text.as_deref().unwrap_or(&source));
+        let diagnostics =
+            crate::lint::lint(&model, text.as_deref().unwrap_or(&source), path, rules);
+        (model.line_index, diagnostics, text, fixed, dropped)
     }));
-    match lint {
-        Ok((index, diagnostics)) => Ok(Checked {
-            source,
-            index,
-            diagnostics,
-        }),
+    let (index, diagnostics, text, fixed, dropped) = match lint {
+        Ok(linted) => linted,
         Err(payload) => {
             let reason = payload
                 .downcast_ref::<&str>()
                 .copied()
                 .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
                 .unwrap_or("unknown cause");
-            Err(format!(
+            return Err(format!(
                 "internal error, file not checked (a dlint bug, please report it): {reason}"
-            ))
+            ));
         }
+    };
+    if let (Mode::Fix(_), Some(text), Some(path)) = (mode, &text, path) {
+        write_atomic(path, text.as_bytes())
+            .map_err(|err| format!("cannot write the fixed file: {err}"))?;
+    }
+    let (source, original) = match text {
+        Some(text) => (text, Some(source)),
+        None => (source, None),
+    };
+    Ok(Checked {
+        source,
+        index,
+        diagnostics,
+        original,
+        fixed,
+        dropped,
+    })
+}
+
+/// Distinguishes the temporary files of one process.
+static TEMP_COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// Replace the file at `path` (following symlinks) with `contents` so that readers see the
+/// old or the new file, never a part: write a temporary file in the same directory, flush
+/// it to disk, give it the old file's permissions (and owner, where allowed), then rename
+/// it over the old one.
+fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
+    let target = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let dir = target
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = target
+        .file_name()
+        .map_or_else(|| "output".into(), |n| n.to_string_lossy());
+    let old = fs::metadata(&target).ok();
+    let (tmp, mut file) = loop {
+        let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
+        let tmp = dir.join(format!(".{name}.dlint-{}-{n}.tmp", std::process::id()));
+        match OpenOptions::new().write(true).create_new(true).open(&tmp) {
+            Ok(file) => break (tmp, file),
+            Err(err) if err.kind() == io::ErrorKind::AlreadyExists && n < 1000 => {}
+            Err(err) => return Err(err),
+        }
+    };
+    let written = (|| {
+        file.write_all(contents)?;
+        if let Some(old) = &old {
+            file.set_permissions(old.permissions())?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::MetadataExt as _;
+                // Only root may give a file away; keeping our own ownership is fine.
+                let _ = std::os::unix::fs::fchown(&file, Some(old.uid()), Some(old.gid()));
+            }
+        }
+        file.sync_all()?;
+        drop(file);
+        fs::rename(&tmp, &target)
+    })();
+    if let Err(err) = written {
+        let _ = fs::remove_file(&tmp);
+        return Err(err);
+    }
+    // Make the rename itself durable; not every platform can sync a directory.
+    if let Ok(dir) = File::open(dir) {
+        let _ = dir.sync_all();
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+mod tests {
+    use super::*;
+    use crate::diagnostic::{Category, Edit, Fix};
+    use crate::text::TextRange;
+
+    #[test]
+    fn a_fix_that_breaks_the_file_is_dropped() {
+        // A rule whose "fix" leaves an unterminated heredoc: the text stays as it was and
+        // the fix is reported as dropped, then not tried again.
+        let lint = |text: &str| -> Vec<Diagnostic> {
+            let Some(at) = text.find("RUN x") else {
+                return Vec::new();
+            };
+            vec![Diagnostic {
+                code: "ZZ001",
+                name: "breaks-the-file",
+                category: Category::Style,
+                severity: Severity::Warning,
+                message: "x".into(),
+                range: TextRange::new(at, at + 5),
+                help: None,
+                fix: Some(Fix {
+                    applicability: Applicability::Safe,
+                    edits: vec![Edit {
+                        range: TextRange::new(at, at + 5),
+                        content: "RUN <<EOF".into(),
+                    }],
+                }),
+                related: Vec::new(),
+            }]
+        };
+        let source = "FROM a\nRUN x\n";
+        let fixed = crate::fix::fix_all(source, Applicability::Safe, &lint);
+        assert_eq!(fixed.text, source);
+        assert!(fixed.applied.is_empty());
+        assert_eq!(fixed.dropped, ["ZZ001"]);
+    }
+
+    #[test]
+    fn atomic_writes_keep_permissions_and_follow_symlinks() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("Dockerfile");
+        fs::write(&file, "old").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            fs::set_permissions(&file, fs::Permissions::from_mode(0o751)).unwrap();
+            std::os::unix::fs::symlink(&file, dir.path().join("link")).unwrap();
+            write_atomic(&dir.path().join("link"), b"new").unwrap();
+            assert!(
+                fs::symlink_metadata(dir.path().join("link"))
+                    .unwrap()
+                    .file_type()
+                    .is_symlink()
+            );
+            let mode = fs::metadata(&file).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o751);
+            assert_eq!(fs::read_to_string(&file).unwrap(), "new");
+        }
+        write_atomic(&file, b"newer").unwrap();
+        assert_eq!(fs::read_to_string(&file).unwrap(), "newer");
+        // A new file can be written too, and no temporary file is left.
+        write_atomic(&dir.path().join("report.json"), b"[]").unwrap();
+        let mut names: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(names.len(), if cfg!(unix) { 3 } else { 2 }, "{names:?}");
+        assert!(
+            names.iter().all(|n| !std::path::Path::new(n)
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("tmp"))),
+            "{names:?}"
+        );
     }
 }

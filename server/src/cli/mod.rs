@@ -61,11 +61,38 @@ pub struct CheckArgs {
     #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Full)]
     pub format: OutputFormat,
 
+    /// Write the report to FILE instead of standard output (atomically: a temporary file
+    /// in the same directory, then renamed over FILE).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Show how many findings each rule has (count, code, name, fixable) instead of the
+    /// findings, most first. Only with `--format full|concise`: the other formats always
+    /// list every finding.
+    #[arg(long, conflicts_with = "diff")]
+    pub statistics: bool,
+
+    /// Apply safe fixes to the files (atomically), then report the findings that remain.
+    /// For standard input the fixed text goes to stdout and the report to stderr.
+    #[arg(long)]
+    pub fix: bool,
+
+    /// With `--fix` or `--diff`, also apply unsafe fixes (they may change the image);
+    /// without, count unsafe fixes as fixable in `--statistics`.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+
+    /// Print what `--fix` would change as a unified diff and write nothing; exit status 1
+    /// when something would change.
+    #[arg(long)]
+    pub diff: bool,
+
     /// Exit with status 1 when a finding has at least this severity.
     #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = Severity::Warning)]
     pub fail_level: Severity,
 
-    /// Exit with status 0 even when there are findings (status 2 for errors stays).
+    /// Exit with status 0 even when there are findings or `--diff` changes (status 2 for
+    /// errors stays).
     #[arg(long)]
     pub no_fail: bool,
 

@@ -439,6 +439,7 @@ impl Config {
             }
         }
         self.cli.apply(&mut enabled, false);
+        self.table_options(&mut options);
         RuleSet::new(
             crate::rules::registry()
                 .iter()
@@ -457,6 +458,39 @@ impl Config {
                 })
                 .collect(),
         )
+    }
+
+    /// `[registry] trusted` and `[labels] required` as the options of the rules that use
+    /// them, unless `[rules.options.…]` gives those options itself.
+    fn table_options(&self, options: &mut BTreeMap<&'static str, toml::Table>) {
+        let mut give = |code: &'static str, key: &str, value: toml::Value| {
+            let table = options.entry(code).or_default();
+            if !table.contains_key(key) {
+                table.insert(key.to_owned(), value);
+            }
+        };
+        let trusted = self.trusted_registries();
+        if !trusted.is_empty() {
+            let list = trusted
+                .iter()
+                .map(|r| toml::Value::String(r.clone()))
+                .collect();
+            give("SE005", "registries", toml::Value::Array(list));
+        }
+        let required = self.required_labels();
+        if !required.is_empty() {
+            let table: toml::Table = required
+                .iter()
+                .map(|(name, schema)| {
+                    (
+                        name.clone(),
+                        toml::Value::String(schema.as_str().to_owned()),
+                    )
+                })
+                .collect();
+            give("MA010", "labels", toml::Value::Table(table.clone()));
+            give("MA011", "labels", toml::Value::Table(table));
+        }
     }
 
     /// `path` relative to the root, for override globs; `None` if it is outside.

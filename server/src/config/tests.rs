@@ -510,3 +510,31 @@ fn arbitrary_input_never_panics() {
         let _ = Config::default().merge_json(&serde_json::json!({ "rules": { "select": [text] } }));
     }
 }
+
+#[test]
+fn trusted_registries_and_required_labels_reach_their_rules() {
+    let config = parse(
+        "[registry]\ntrusted = [\"ghcr.io/acme\"]\n[labels]\nrequired = { maintainer = \"email\" }\n",
+    )
+    .unwrap();
+    let rules = config.for_file(None);
+    let text = "FROM alpine:3.20\nLABEL maintainer=nobody\n";
+    let file = crate::syntax::parse(text);
+    let codes: Vec<&str> = crate::lint::lint(&file, text, None, &rules)
+        .iter()
+        .map(|d| d.code)
+        .collect();
+    assert!(codes.contains(&"SE005"), "{codes:?}");
+    assert!(codes.contains(&"MA011"), "{codes:?}");
+    // An explicit rule option wins over the table.
+    let config = parse(
+        "[registry]\ntrusted = [\"ghcr.io/acme\"]\n[rules.options.untrusted-registry]\nregistries = [\"docker.io\"]\n",
+    )
+    .unwrap();
+    let rules = config.for_file(None);
+    let codes: Vec<&str> = crate::lint::lint(&file, text, None, &rules)
+        .iter()
+        .map(|d| d.code)
+        .collect();
+    assert!(!codes.contains(&"SE005"), "{codes:?}");
+}

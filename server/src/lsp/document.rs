@@ -21,6 +21,8 @@ pub struct Document {
     pub tree: Option<Tree>,
     /// The analysis of this version, once something asked for it.
     pub snapshot: Option<Arc<Snapshot>>,
+    /// When `snapshot` was built (the session's clock), to drop the oldest first.
+    pub snapshot_built: u64,
 }
 
 /// Documents larger than this keep no tree-sitter tree: parsing it would hold up the
@@ -39,6 +41,7 @@ impl Document {
             line_index,
             tree,
             snapshot: None,
+            snapshot_built: 0,
         }
     }
 

@@ -60,8 +60,11 @@ use self::settings::Settings;
 /// in `initialize` dies). Exit status 0 when `shutdown` came first, 1 otherwise (as the
 /// protocol asks).
 pub fn run() -> Result<ExitStatus> {
+    // Few blocking threads: linting is CPU-bound, and each thread costs a stack and a
+    // malloc arena.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
+        .max_blocking_threads(2)
         .build()
         .context("cannot start the async runtime")?;
     let shut_down = Arc::new(AtomicBool::new(false));
@@ -97,6 +100,9 @@ pub fn run() -> Result<ExitStatus> {
     })
 }
 
+/// A build context read from disk (`None`: unreadable), and when.
+type ReadContext = (std::time::Instant, Option<Arc<BuildContext>>);
+
 /// How long a build context read from disk is trusted before it is read again.
 const CONTEXT_TTL: Duration = Duration::from_secs(10);
 
@@ -122,10 +128,12 @@ pub struct Session {
     images: RwLock<Arc<ImageStore>>,
     /// Build contexts read per document path, with when: re-read after
     /// [`CONTEXT_TTL`], on save and when watched files change.
-    contexts: Mutex<HashMap<PathBuf, (std::time::Instant, Option<Arc<BuildContext>>)>>,
+    contexts: Mutex<HashMap<PathBuf, ReadContext>>,
     caps: OnceLock<ClientCaps>,
     /// Counter for `$/progress` tokens.
     progress: AtomicU64,
+    /// Orders snapshot builds, to keep the most recent ones.
+    clock: AtomicU64,
 }
 
 impl Default for Session {
@@ -140,6 +148,7 @@ impl Default for Session {
             contexts: Mutex::default(),
             caps: OnceLock::new(),
             progress: AtomicU64::new(0),
+            clock: AtomicU64::new(0),
         }
     }
 }
@@ -258,12 +267,19 @@ impl Session {
             snap.set_build_context(self.build_context(&path));
         }
         let snap = Arc::new(snap);
-        if let Some(doc) = self.write().get_mut(uri)
-            && doc.version == version
-            && doc.snapshot.is_none()
-        {
-            doc.snapshot = Some(Arc::clone(&snap));
-        }
+        let evicted = {
+            let mut documents = self.write();
+            if let Some(doc) = documents.get_mut(uri)
+                && doc.version == version
+                && doc.snapshot.is_none()
+            {
+                doc.snapshot = Some(Arc::clone(&snap));
+                doc.snapshot_built = self.clock.fetch_add(1, Ordering::Relaxed);
+            }
+            evict_snapshots(&mut documents)
+        };
+        // Dropped outside the lock.
+        drop(evicted);
         Some(snap)
     }
 
@@ -353,6 +369,30 @@ impl Session {
             doc.snapshot = None;
         }
     }
+}
+
+/// Analysed snapshots kept at once; the others are rebuilt when asked for (a background
+/// tab costs its text and tree, not its analysis).
+const KEPT_SNAPSHOTS: usize = 12;
+
+/// Take the oldest snapshots out of `documents` when more than [`KEPT_SNAPSHOTS`] are held.
+fn evict_snapshots(documents: &mut HashMap<Uri, Document>) -> Vec<Arc<Snapshot>> {
+    let held = documents.values().filter(|d| d.snapshot.is_some()).count();
+    if held <= KEPT_SNAPSHOTS {
+        return Vec::new();
+    }
+    let mut ages: Vec<u64> = documents
+        .values()
+        .filter(|d| d.snapshot.is_some())
+        .map(|d| d.snapshot_built)
+        .collect();
+    ages.sort_unstable();
+    let cutoff = ages[held - KEPT_SNAPSHOTS];
+    documents
+        .values_mut()
+        .filter(|d| d.snapshot_built < cutoff)
+        .filter_map(|d| d.snapshot.take())
+        .collect()
 }
 
 /// Pick UTF-8 when the client offers it, else UTF-16 (the protocol's default).

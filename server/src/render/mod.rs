@@ -1,19 +1,31 @@
-//! Output formats for findings: `full` (code frames), `concise` (one line each) and `json`.
+//! Output formats for findings: `full` (code frames), `concise` (one line each), `json`,
+//! `sarif` (SARIF 2.1.0), `github` (workflow commands), `checkstyle` (XML) and `gitlab`
+//! (Code Quality JSON); also `--statistics` tables and `--diff` unified diffs.
 //!
 //! Every renderer is a pure function over the findings of one or more files (path, source,
 //! [`LineIndex`], diagnostics) writing to an `impl Write`: no file system, no terminal
 //! detection. The caller decides whether colour is on ([`Colors`]) and where output goes.
 //! Line and column numbers are computed here, at the edge, from byte ranges.
 
+pub mod checkstyle;
 pub mod concise;
+pub mod diff;
 pub mod full;
+pub mod github;
+pub mod gitlab;
 pub mod json;
+pub mod sarif;
+pub mod statistics;
 
-use std::fmt;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt::{self, Write as _};
 use std::io::{self, Write};
 
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::text::{LineCol, LineIndex};
+use sha2::{Digest as _, Sha256};
+
+use crate::diagnostic::{Applicability, Diagnostic, Severity};
+use crate::text::{LineCol, LineIndex, PositionEncoding};
 
 /// The byte-order mark a source may start with; it is not a column.
 const BOM: char = '\u{feff}';
@@ -28,6 +40,34 @@ pub enum OutputFormat {
     Concise,
     /// A JSON array of findings, positions 1-based.
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning, IDE viewers), columns in UTF-16 code units.
+    Sarif,
+    /// GitHub Actions workflow commands: one annotation per finding.
+    Github,
+    /// Checkstyle XML (Jenkins, Sonar, reviewdog).
+    Checkstyle,
+    /// GitLab Code Quality JSON.
+    Gitlab,
+}
+
+impl OutputFormat {
+    /// Whether the format is meant for people (and may carry a summary and statistics).
+    pub const fn is_human(self) -> bool {
+        matches!(self, Self::Full | Self::Concise)
+    }
+}
+
+/// Whether `d` has a fix that `dlint check --fix` applies: a safe one, or with
+/// `--unsafe-fixes` also an unsafe one. Display-only fixes are never applied.
+pub fn is_fixable(d: &Diagnostic, unsafe_fixes: bool) -> bool {
+    d.fix.as_ref().is_some_and(|fix| {
+        !fix.edits.is_empty()
+            && match fix.applicability {
+                Applicability::Safe => true,
+                Applicability::Unsafe => unsafe_fixes,
+                Applicability::DisplayOnly => false,
+            }
+    })
 }
 
 /// The findings of one file, with what is needed to place them in the source.
@@ -51,6 +91,58 @@ impl FileDiagnostics<'_> {
         pos
     }
 
+    /// 1-based line and column of a byte offset, the column counted in UTF-16 code units
+    /// (SARIF's default `columnKind`); a leading BOM takes no column.
+    pub fn position_utf16(&self, offset: usize) -> LineCol {
+        let pos = self
+            .index
+            .lsp_position(offset, self.source, PositionEncoding::Utf16);
+        let mut column = pos.character + 1;
+        if pos.line == 0 && column > 1 && self.source.starts_with(BOM) {
+            column -= 1;
+        }
+        LineCol {
+            line: pos.line + 1,
+            column,
+        }
+    }
+
+    /// A fingerprint for every diagnostic (in order) that survives edits elsewhere in the
+    /// file: a hash of the path, code, message and the text of the finding's first line,
+    /// not its line number. Identical findings on identical lines are told apart by their
+    /// order of appearance. 32 hex digits.
+    pub fn fingerprints(&self) -> Vec<String> {
+        let path = normalized_path(self.path);
+        let mut seen: HashMap<[u8; 32], usize> = HashMap::new();
+        self.diagnostics
+            .iter()
+            .map(|d| {
+                let line = self.line_text(self.index.line_of(d.range.start)).trim();
+                let digest = |n: usize| -> [u8; 32] {
+                    let mut hasher = Sha256::new();
+                    for part in [&*path, d.code, d.message.as_str(), line] {
+                        hasher.update(part.as_bytes());
+                        hasher.update([0]);
+                    }
+                    if n > 0 {
+                        hasher.update(n.to_string().as_bytes());
+                    }
+                    hasher.finalize().into()
+                };
+                let first = digest(0);
+                let n = seen.entry(first).or_insert(0);
+                let hash = if *n == 0 { first } else { digest(*n) };
+                *n += 1;
+                hash[..16]
+                    .iter()
+                    .fold(String::with_capacity(32), |mut hex, b| {
+                        let _ = write!(hex, "{b:02x}");
+                        hex
+                    })
+            })
+            .collect()
+    }
+
     /// Text of a 0-based line without its line break (and without a leading BOM).
     pub(crate) fn line_text(&self, line: usize) -> &str {
         let text = self.index.line_text(line, self.source);
@@ -58,6 +150,30 @@ impl FileDiagnostics<'_> {
             text.strip_prefix(BOM).unwrap_or(text)
         } else {
             text
+        }
+    }
+}
+
+/// A shown path with `/` separators and without a leading `./`, as report formats that
+/// expect repository-relative paths (SARIF, GitLab) want it.
+pub(crate) fn normalized_path(path: &str) -> Cow<'_, str> {
+    let path: Cow<'_, str> = if std::path::MAIN_SEPARATOR == '\\' {
+        Cow::Owned(path.replace('\\', "/"))
+    } else {
+        Cow::Borrowed(path)
+    };
+    match path {
+        Cow::Borrowed(mut p) => {
+            while let Some(rest) = p.strip_prefix("./") {
+                p = rest;
+            }
+            Cow::Borrowed(p)
+        }
+        Cow::Owned(mut p) => {
+            while p.starts_with("./") {
+                p.drain(..2);
+            }
+            Cow::Owned(p)
         }
     }
 }

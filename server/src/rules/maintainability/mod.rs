@@ -1,13 +1,83 @@
 //! Category `maintainability`: pinning, deprecated forms, things that rot.
 
+mod add_local_file;
+mod apt_in_run;
+mod install_without_yes;
+mod invalid_label_value;
+pub(crate) mod key_value;
+mod label_key_format;
+mod labels;
 mod latest_tag;
+mod legacy_key_value_format;
+mod maintainer_deprecated;
+mod missing_label;
+mod useradd_high_uid;
+mod wget_and_curl;
+mod wget_progress_bar;
 
+pub use add_local_file::AddLocalFile;
+pub use apt_in_run::AptInRun;
+pub use install_without_yes::InstallWithoutYes;
+pub use invalid_label_value::InvalidLabelValue;
+pub use label_key_format::LabelKeyFormat;
 pub use latest_tag::LatestTag;
+pub use legacy_key_value_format::LegacyKeyValueFormat;
+pub use maintainer_deprecated::MaintainerDeprecated;
+pub use missing_label::MissingLabel;
+pub use useradd_high_uid::UseraddHighUid;
+pub use wget_and_curl::WgetAndCurl;
+pub use wget_progress_bar::WgetProgressBar;
 
 use super::RuleEntry;
 
 /// The maintainability rules, sorted by code.
-pub static RULES: &[RuleEntry] = &[RuleEntry {
-    meta: &LatestTag::META,
-    new: || Box::new(LatestTag),
-}];
+pub static RULES: &[RuleEntry] = &[
+    RuleEntry {
+        meta: &LatestTag::META,
+        new: || Box::new(LatestTag),
+    },
+    RuleEntry {
+        meta: &MaintainerDeprecated::META,
+        new: || Box::new(MaintainerDeprecated),
+    },
+    RuleEntry {
+        meta: &LegacyKeyValueFormat::META,
+        new: || Box::new(LegacyKeyValueFormat),
+    },
+    RuleEntry {
+        meta: &AddLocalFile::META,
+        new: || Box::new(AddLocalFile),
+    },
+    RuleEntry {
+        meta: &AptInRun::META,
+        new: || Box::new(AptInRun),
+    },
+    RuleEntry {
+        meta: &InstallWithoutYes::META,
+        new: || Box::new(InstallWithoutYes),
+    },
+    RuleEntry {
+        meta: &WgetProgressBar::META,
+        new: || Box::new(WgetProgressBar),
+    },
+    RuleEntry {
+        meta: &WgetAndCurl::META,
+        new: || Box::new(WgetAndCurl::default()),
+    },
+    RuleEntry {
+        meta: &UseraddHighUid::META,
+        new: || Box::new(UseraddHighUid),
+    },
+    RuleEntry {
+        meta: &MissingLabel::META,
+        new: || Box::new(MissingLabel::default()),
+    },
+    RuleEntry {
+        meta: &InvalidLabelValue::META,
+        new: || Box::new(InvalidLabelValue::default()),
+    },
+    RuleEntry {
+        meta: &LabelKeyFormat::META,
+        new: || Box::new(LabelKeyFormat),
+    },
+];

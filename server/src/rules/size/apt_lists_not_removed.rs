@@ -58,9 +58,10 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl \
 
 ## Fix safety
 The fix appends `&& rm -rf /var/lib/apt/lists/*` after the last `apt` command of a plain
-`&&` chain (none is offered for heredocs, pipes, `||` or subshells). It is unsafe because
-it changes the image: a later RUN that runs `apt-get install` without its own
-`apt-get update` then fails.
+`&&` chain (none is offered for heredocs, pipes, `||` or subshells, nor when a later RUN of
+the stage still runs `apt`: that RUN would fail without the lists, so join the RUNs
+instead). It is unsafe because it changes the image: a later RUN in a stage built on this
+one that runs `apt-get install` without its own `apt-get update` then fails.
 
 ## References
 - [Docker: best practices for `apt-get`](https://docs.docker.com/build/building/best-practices/#apt-get)
@@ -134,17 +135,63 @@ impl Rule for AptListsNotRemoved {
         let reads_lists = |c: &Call<'_>| {
             is_apt(&c.name) || c.name == "apt-cache" || c.name == "add-apt-repository"
         };
-        let fix = append_after_last(
-            ctx,
-            ins,
-            script,
-            &calls,
-            reads_lists,
-            "rm -rf /var/lib/apt/lists/*",
-        );
-        ctx.report(&Self::META, update.range_to(sub), message)
-            .with_help("Remove the lists in the same RUN: `&& rm -rf /var/lib/apt/lists/*`")
+        // A later RUN of the stage that uses apt needs these lists: removing them here
+        // would break it, so the fix is to join the RUNs (CA004 / LY001), not this one.
+        // Until a later RUN updates again, the lists of this one are what it reads.
+        let later_reader = ins.stage.and_then(|stage| {
+            let stage = ctx.file.stages.get(stage)?;
+            for later in ctx
+                .file
+                .stage_instructions(stage)
+                .iter()
+                .filter(|i| i.range.start > ins.range.start)
+            {
+                let Some(script) = checked_script(later, ctx.file) else {
+                    continue;
+                };
+                let later_calls = crate::rules::common::calls(script);
+                if later_calls
+                    .iter()
+                    .take_while(|c| !is_update(c))
+                    .any(reads_lists)
+                {
+                    return Some(later);
+                }
+                if later_calls.iter().any(is_update) {
+                    return None;
+                }
+            }
+            None
+        });
+        let fix = if later_reader.is_some() {
+            None
+        } else {
+            append_after_last(
+                ctx,
+                ins,
+                script,
+                &calls,
+                reads_lists,
+                "rm -rf /var/lib/apt/lists/*",
+            )
+        };
+        let help = match later_reader {
+            Some(reader) => format!(
+                "Run the `apt` commands of line {} in this RUN, then remove the lists: `&& rm -rf /var/lib/apt/lists/*`",
+                reader.start_line
+            ),
+            None => "Remove the lists in the same RUN: `&& rm -rf /var/lib/apt/lists/*`".to_owned(),
+        };
+        let diagnostic = ctx
+            .report(&Self::META, update.range_to(sub), message)
+            .with_help(help)
             .set_fix(fix);
+        if let Some(reader) = later_reader {
+            diagnostic.with_related(
+                reader.keyword.range,
+                "a later RUN that still reads the lists",
+            );
+        }
     }
 }
 
@@ -179,6 +226,19 @@ mod tests {
             d[0].fix.as_ref().map(|f| f.applicability),
             Some(Applicability::Unsafe)
         );
+    }
+
+    #[test]
+    fn no_fix_when_a_later_run_still_reads_the_lists() {
+        let text = "FROM debian\nRUN apt-get update\nRUN apt-get install -y curl\n";
+        let d = diagnostics(CODE, text);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].fix.is_none(), "{:?}", d[0].fix);
+        assert!(d[0].help.as_deref().is_some_and(|h| h.contains("line 3")));
+        assert_eq!(d[0].related.len(), 1);
+        // A later RUN with its own update does not need these lists.
+        let text = "FROM debian\nRUN apt-get update && apt-get install -y a\nRUN apt-get update && apt-get install -y b\n";
+        assert!(diagnostics(CODE, text).iter().all(|d| d.fix.is_some()));
     }
 
     #[test]
