@@ -136,6 +136,10 @@ fn display(path: &Path) -> String {
 /// `*.Containerfile`, case-insensitively (`dockerfile`, `app.dockerfile`).
 pub(crate) fn is_dockerfile_name(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
+    // BuildKit's per-Dockerfile ignore file (`Dockerfile.dockerignore`) is not one.
+    if name.ends_with(".dockerignore") {
+        return false;
+    }
     ["dockerfile", "containerfile"].iter().any(|base| {
         name == *base
             || name
@@ -177,6 +181,8 @@ mod tests {
             "docker-compose.yml",
             "Makefile",
             "README.md",
+            "Dockerfile.dockerignore",
+            "app.Dockerfile.dockerignore",
         ] {
             assert!(!is_dockerfile_name(no), "{no}");
         }
