@@ -103,6 +103,10 @@ pub fn run() -> Result<ExitStatus> {
 /// A build context read from disk (`None`: unreadable), and when.
 type ReadContext = (std::time::Instant, Option<Arc<BuildContext>>);
 
+/// Documents up to this size are linted on the server's thread (about a millisecond);
+/// larger ones on the blocking pool.
+const INLINE_LINT_BYTES: usize = 64 * 1024;
+
 /// How long a build context read from disk is trusted before it is read again.
 const CONTEXT_TTL: Duration = Duration::from_secs(10);
 
@@ -488,7 +492,7 @@ impl Backend {
     async fn lint_and_publish(&self, uri: Uri) {
         let session = Arc::clone(&self.session);
         let key = uri.clone();
-        let linted = blocking("linting", move || {
+        let lint = move || {
             let snap = session.snapshot(&key)?;
             // A newer version arrived while this one waited: it will be linted instead.
             if session.version(&key) != Some(snap.version) {
@@ -496,8 +500,20 @@ impl Backend {
             }
             let diagnostics = publishable(&snap);
             Some((snap, diagnostics))
-        })
-        .await;
+        };
+        let small = self
+            .session
+            .read()
+            .get(&uri)
+            .is_some_and(|doc| doc.text.len() <= INLINE_LINT_BYTES);
+        let linted = if small {
+            // Let edits already received land first, so a burst lints only its last
+            // version; then lint here: a thread hop costs more than linting a small file.
+            tokio::task::yield_now().await;
+            Ok(lint())
+        } else {
+            blocking("linting", lint).await
+        };
         let Ok(Some((snap, diagnostics))) = linted else {
             return;
         };
