@@ -70,7 +70,7 @@ fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
 }
 
 /// Fires MA001 (line 1), CA004 + SZ001 (line 2), LY001 + SZ002 (line 3).
-const APT: &str = "FROM debian:latest\nRUN apt-get update\nRUN apt-get install -y curl\n";
+const APT: &str = "FROM debian:latest\nRUN apt-get update\nRUN apt-get install -y curl=7.88.1-10\n";
 
 #[test]
 fn discovery_walks_upward_from_each_file() {
@@ -297,7 +297,7 @@ fn inline_suppressions() {
         "FROM debian:latest\n\
          # dlint ignore=CA004,apt-lists-not-removed -- the install below needs them\n\
          RUN apt-get update\n\
-         # hadolint ignore=DL3015,DL3059\n\
+         # hadolint ignore=DL3015,DL3059,DL3008\n\
          RUN apt-get install -y curl\n\
          # dlint global ignore=latest-tag\n",
     )]);
@@ -306,7 +306,7 @@ fn inline_suppressions() {
     // A comment separated by a blank line suppresses nothing.
     let dir = tree(&[(
         "Dockerfile",
-        "FROM debian:12\n# dlint ignore=SZ001\n\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n",
+        "FROM debian:12\n# dlint ignore=SZ001\n\nRUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10\n",
     )]);
     assert_eq!(check(dir.path(), &[]).codes(), ["SZ001"]);
 

@@ -6,6 +6,7 @@
 mod check;
 mod image;
 mod layers;
+mod migrate;
 mod parse;
 mod read;
 mod rules;
@@ -44,6 +45,8 @@ pub enum Command {
     Image(ImageArgs),
     /// Run the language server on standard input/output (for editors).
     Lsp,
+    /// Turn a hadolint configuration (`.hadolint.yaml`) into a `.dlint.toml`.
+    Migrate(MigrateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -245,6 +248,22 @@ pub struct ImageArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// The hadolint configuration file (what `hadolint --config` takes) [default:
+    /// ./.hadolint.yaml, else ./.hadolint.yml]
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+
+    /// Write `.dlint.toml` in the current directory (atomically) instead of printing it.
+    #[arg(long)]
+    pub write: bool,
+
+    /// With `--write`, replace an existing `.dlint.toml`.
+    #[arg(long, requires = "write")]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct ExplainArgs {
     /// A rule code (`SY001`) or name (`unknown-instruction`), any case.
     #[arg(value_name = "CODE|NAME")]
@@ -298,6 +317,7 @@ pub fn run(cli: &Cli) -> Result<ExitStatus> {
         Command::Explain(args) => rules::explain(args),
         Command::Image(args) => image::image(args),
         Command::Lsp => crate::lsp::run(),
+        Command::Migrate(args) => migrate::migrate(args),
     }
 }
 

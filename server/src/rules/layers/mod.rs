@@ -6,14 +6,28 @@
 //! RUN cannot shrink the layer that wrote the files, and `apt-get install` split from its
 //! `apt-get update` reuses stale lists. These rules find the splits that cost something.
 
+mod chown_after_copy;
 mod unchained_runs;
+mod unreachable_stage;
 
+pub use chown_after_copy::ChownAfterCopy;
 pub use unchained_runs::{DEFAULT_MIN_RUNS, UnchainedRuns};
+pub use unreachable_stage::UnreachableStage;
 
 use super::RuleEntry;
 
 /// The layers rules, sorted by code.
-pub static RULES: &[RuleEntry] = &[RuleEntry {
-    meta: &UnchainedRuns::META,
-    new: || Box::new(UnchainedRuns::default()),
-}];
+pub static RULES: &[RuleEntry] = &[
+    RuleEntry {
+        meta: &UnchainedRuns::META,
+        new: || Box::new(UnchainedRuns::default()),
+    },
+    RuleEntry {
+        meta: &ChownAfterCopy::META,
+        new: || Box::new(ChownAfterCopy),
+    },
+    RuleEntry {
+        meta: &UnreachableStage::META,
+        new: || Box::new(UnreachableStage),
+    },
+];

@@ -11,6 +11,15 @@ mod latest_tag;
 mod legacy_key_value_format;
 mod maintainer_deprecated;
 mod missing_label;
+mod pinning;
+mod system_upgrade;
+mod unpinned_apk_package;
+mod unpinned_apt_package;
+mod unpinned_gem;
+mod unpinned_go_install;
+mod unpinned_npm_package;
+mod unpinned_pip_package;
+mod unpinned_rpm_package;
 mod useradd_high_uid;
 mod wget_and_curl;
 mod wget_progress_bar;
@@ -24,6 +33,14 @@ pub use latest_tag::LatestTag;
 pub use legacy_key_value_format::LegacyKeyValueFormat;
 pub use maintainer_deprecated::MaintainerDeprecated;
 pub use missing_label::MissingLabel;
+pub use system_upgrade::SystemUpgrade;
+pub use unpinned_apk_package::UnpinnedApkPackage;
+pub use unpinned_apt_package::UnpinnedAptPackage;
+pub use unpinned_gem::UnpinnedGem;
+pub use unpinned_go_install::UnpinnedGoInstall;
+pub use unpinned_npm_package::UnpinnedNpmPackage;
+pub use unpinned_pip_package::UnpinnedPipPackage;
+pub use unpinned_rpm_package::UnpinnedRpmPackage;
 pub use useradd_high_uid::UseraddHighUid;
 pub use wget_and_curl::WgetAndCurl;
 pub use wget_progress_bar::WgetProgressBar;
@@ -79,5 +96,37 @@ pub static RULES: &[RuleEntry] = &[
     RuleEntry {
         meta: &LabelKeyFormat::META,
         new: || Box::new(LabelKeyFormat),
+    },
+    RuleEntry {
+        meta: &UnpinnedAptPackage::META,
+        new: || Box::new(UnpinnedAptPackage),
+    },
+    RuleEntry {
+        meta: &UnpinnedPipPackage::META,
+        new: || Box::new(UnpinnedPipPackage),
+    },
+    RuleEntry {
+        meta: &UnpinnedNpmPackage::META,
+        new: || Box::new(UnpinnedNpmPackage),
+    },
+    RuleEntry {
+        meta: &UnpinnedApkPackage::META,
+        new: || Box::new(UnpinnedApkPackage),
+    },
+    RuleEntry {
+        meta: &UnpinnedGem::META,
+        new: || Box::new(UnpinnedGem),
+    },
+    RuleEntry {
+        meta: &UnpinnedRpmPackage::META,
+        new: || Box::new(UnpinnedRpmPackage),
+    },
+    RuleEntry {
+        meta: &UnpinnedGoInstall::META,
+        new: || Box::new(UnpinnedGoInstall),
+    },
+    RuleEntry {
+        meta: &SystemUpgrade::META,
+        new: || Box::new(SystemUpgrade),
     },
 ];

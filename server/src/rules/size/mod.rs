@@ -16,26 +16,33 @@
 //! - RUNs in a stage whose shell is not POSIX (`SHELL ["powershell", ...]`, Windows base
 //!   images) are skipped.
 
+pub(crate) mod added;
 mod apk_cache;
 mod apt_install_recommends;
 mod apt_lists_not_removed;
+mod archive_copied_then_extracted;
+mod build_tools_in_final_image;
 mod conda_clean_missing;
 mod gem_docs;
 mod go_build_cache;
 mod npm_cache;
 mod package_manager_clean_missing;
 mod pip_cache;
+mod removed_in_later_layer;
 mod smaller_base_variant;
 
 pub use apk_cache::ApkCache;
 pub use apt_install_recommends::AptInstallRecommends;
 pub use apt_lists_not_removed::AptListsNotRemoved;
+pub use archive_copied_then_extracted::ArchiveCopiedThenExtracted;
+pub use build_tools_in_final_image::BuildToolsInFinalImage;
 pub use conda_clean_missing::CondaCleanMissing;
 pub use gem_docs::GemDocs;
 pub use go_build_cache::GoBuildCache;
 pub use npm_cache::NpmCache;
 pub use package_manager_clean_missing::PackageManagerCleanMissing;
 pub use pip_cache::PipCache;
+pub use removed_in_later_layer::RemovedInLaterLayer;
 pub use smaller_base_variant::SmallerBaseVariant;
 
 use super::common::{Call, base_name, calls, inline_script, trim_dir_end};
@@ -86,6 +93,18 @@ pub static RULES: &[RuleEntry] = &[
     RuleEntry {
         meta: &SmallerBaseVariant::META,
         new: || Box::new(SmallerBaseVariant),
+    },
+    RuleEntry {
+        meta: &ArchiveCopiedThenExtracted::META,
+        new: || Box::new(ArchiveCopiedThenExtracted),
+    },
+    RuleEntry {
+        meta: &RemovedInLaterLayer::META,
+        new: || Box::new(RemovedInLaterLayer),
+    },
+    RuleEntry {
+        meta: &BuildToolsInFinalImage::META,
+        new: || Box::new(BuildToolsInFinalImage),
     },
 ];
 
