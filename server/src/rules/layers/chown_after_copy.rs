@@ -156,7 +156,11 @@ impl Rule for ChownAfterCopy {
     fn check(&mut self, ins: &Instruction, ctx: &mut Context<'_>) {
         let file = ctx.file;
         // ONBUILD bodies run in another build: the COPYs of this file are not theirs.
-        if !file.instructions.iter().any(|i| std::ptr::eq(i, ins)) {
+        if !file
+            .instructions
+            .as_ptr_range()
+            .contains(&std::ptr::from_ref(ins))
+        {
             return;
         }
         let Some(script) = posix_script(file, ins) else {
