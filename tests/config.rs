@@ -303,12 +303,12 @@ fn inline_suppressions() {
     )]);
     assert_eq!(check(dir.path(), &[]).codes(), [] as [&str; 0]);
 
-    // A comment separated by a blank line suppresses nothing.
+    // A comment separated by a blank line suppresses nothing, and is itself reported.
     let dir = tree(&[(
         "Dockerfile",
         "FROM debian:12\n# dlint ignore=SZ001\n\nRUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10\n",
     )]);
-    assert_eq!(check(dir.path(), &[]).codes(), ["SZ001"]);
+    assert_eq!(check(dir.path(), &[]).codes(), ["MA021", "SZ001"]);
 
     // BuildKit's check directive, only at the top of the file.
     let continuation = "FROM alpine:3.20\nRUN echo a \\\n\n    b\n";

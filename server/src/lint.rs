@@ -7,8 +7,9 @@ use std::path::Path;
 use crate::config::RuleSet;
 use crate::diagnostic::Diagnostic;
 use crate::model::Dockerfile;
+use crate::rules::maintainability::UnusedSuppression;
 use crate::rules::{self, FileFacts};
-use crate::suppress::Suppressions;
+use crate::suppress::{SuppressionKind, Suppressions};
 
 /// The findings of a file and its suppressions (with what they suppressed).
 #[derive(Debug, Clone)]
@@ -58,6 +59,37 @@ pub fn lint_with_analysis(
     }
     let mut suppressions = Suppressions::parse(file, source);
     let mut diagnostics = suppressions.apply(diagnostics);
+    if let Some(rule) = rules.get(UnusedSuppression::META.code) {
+        let meta = &UnusedSuppression::META;
+        let severity = rule.severity.unwrap_or(meta.severity);
+        for unused in suppressions.unused() {
+            if unused.kind != SuppressionKind::Dlint {
+                continue;
+            }
+            let (message, help) = if unused.known {
+                (
+                    format!("`{}` suppresses nothing here", unused.code),
+                    "Remove it from the comment".to_owned(),
+                )
+            } else {
+                (
+                    format!("`{}` names no dlint rule or category", unused.code),
+                    "Use a rule code (`dlint rules`), a rule name, a category or `all`".to_owned(),
+                )
+            };
+            diagnostics.push(Diagnostic {
+                code: meta.code,
+                name: meta.name,
+                category: meta.category,
+                severity,
+                message,
+                range: unused.range,
+                help: Some(help),
+                fix: None,
+                related: Vec::new(),
+            });
+        }
+    }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Linted {
         diagnostics,
@@ -101,5 +133,38 @@ mod tests {
         )
         .unwrap();
         assert_eq!(codes(&config.for_file(None)), [("LY001", Severity::Error)]);
+    }
+
+    #[test]
+    fn unused_dlint_suppressions_are_reported() {
+        let text = "FROM alpine:3.20\n# dlint ignore=SZ003,no-such-rule\nRUN apk add --no-cache curl\n\
+                    # hadolint ignore=DL3018\nRUN echo hi\n";
+        let file = crate::syntax::parse(text);
+        let found: Vec<(String, String)> = lint(&file, text, None, &RuleSet::default())
+            .iter()
+            .filter(|d| d.code == "MA021")
+            .map(|d| (d.range.slice(text).to_owned(), d.message.clone()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "SZ003".to_owned(),
+                    "`SZ003` suppresses nothing here".to_owned()
+                ),
+                (
+                    "no-such-rule".to_owned(),
+                    "`no-such-rule` names no dlint rule or category".to_owned()
+                ),
+            ]
+        );
+        // Used suppressions are not reported; the rule can be ignored like any other.
+        let used = "FROM alpine:3.20\n# dlint ignore=SZ003\nRUN apk add curl\n";
+        let file = crate::syntax::parse(used);
+        assert!(
+            !lint(&file, used, None, &RuleSet::default())
+                .iter()
+                .any(|d| d.code == "MA021" || d.code == "SZ003")
+        );
     }
 }

@@ -20,6 +20,7 @@ mod unpinned_go_install;
 mod unpinned_npm_package;
 mod unpinned_pip_package;
 mod unpinned_rpm_package;
+mod unused_suppression;
 mod useradd_high_uid;
 mod wget_and_curl;
 mod wget_progress_bar;
@@ -41,6 +42,7 @@ pub use unpinned_go_install::UnpinnedGoInstall;
 pub use unpinned_npm_package::UnpinnedNpmPackage;
 pub use unpinned_pip_package::UnpinnedPipPackage;
 pub use unpinned_rpm_package::UnpinnedRpmPackage;
+pub use unused_suppression::UnusedSuppression;
 pub use useradd_high_uid::UseraddHighUid;
 pub use wget_and_curl::WgetAndCurl;
 pub use wget_progress_bar::WgetProgressBar;
@@ -128,5 +130,9 @@ pub static RULES: &[RuleEntry] = &[
     RuleEntry {
         meta: &SystemUpgrade::META,
         new: || Box::new(SystemUpgrade),
+    },
+    RuleEntry {
+        meta: &UnusedSuppression::META,
+        new: || Box::new(UnusedSuppression),
     },
 ];
