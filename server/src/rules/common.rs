@@ -562,6 +562,32 @@ pub(crate) const APT_VALUE_OPTIONS: &[&str] = &[
     "--host-architecture",
 ];
 
+/// Options of `yum` and `dnf` that take a separate value.
+pub(crate) const RPM_VALUE_OPTIONS: &[&str] = &[
+    "-c",
+    "--config",
+    "-d",
+    "--debuglevel",
+    "-e",
+    "--errorlevel",
+    "--installroot",
+    "--releasever",
+    "--enablerepo",
+    "--disablerepo",
+    "--repo",
+    "--repoid",
+    "-x",
+    "--exclude",
+    "--setopt",
+    "--forcearch",
+    "--downloaddir",
+    "--destdir",
+];
+
+/// Global options of `zypper` that take a separate value.
+pub(crate) const ZYPPER_GLOBAL_VALUE_OPTIONS: &[&str] =
+    &["-R", "--root", "-D", "--reposd-dir", "-C", "--cache-dir"];
+
 /// `apt-get` or `apt`.
 pub(crate) fn is_apt(name: &str) -> bool {
     matches!(name, "apt-get" | "apt")
@@ -815,6 +841,14 @@ pub(crate) fn merge_runs(ctx: &Context<'_>, runs: &[&Instruction]) -> Option<Edi
         range: TextRange::new(a.range.start, b.range.end),
         content: out,
     })
+}
+
+/// Whether `ins` is one of the file's own instructions, not the body of an `ONBUILD`
+/// (those are boxed apart from the file's slice, and run in another build).
+pub(crate) fn is_top_level(file: &Dockerfile, ins: &Instruction) -> bool {
+    file.instructions
+        .as_ptr_range()
+        .contains(&std::ptr::from_ref(ins))
 }
 
 #[cfg(test)]

@@ -21,11 +21,7 @@ pub(crate) const PLATFORM_ARGS: &[&str] = &[
 /// Whether `ins` is the trigger of an `ONBUILD` (rules see it unwrapped, after its
 /// wrapper): its stages and variables are those of a later build.
 pub(crate) fn in_onbuild(ins: &Instruction, ctx: &Context<'_>) -> bool {
-    // Top-level instructions live in the file's slice; ONBUILD bodies are boxed apart.
-    !ctx.file
-        .instructions
-        .as_ptr_range()
-        .contains(&std::ptr::from_ref(ins))
+    !crate::rules::common::is_top_level(ctx.file, ins)
 }
 
 /// The stage `ins` belongs to, unless it is an `ONBUILD` trigger.

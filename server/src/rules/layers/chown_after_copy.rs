@@ -156,11 +156,7 @@ impl Rule for ChownAfterCopy {
     fn check(&mut self, ins: &Instruction, ctx: &mut Context<'_>) {
         let file = ctx.file;
         // ONBUILD bodies run in another build: the COPYs of this file are not theirs.
-        if !file
-            .instructions
-            .as_ptr_range()
-            .contains(&std::ptr::from_ref(ins))
-        {
+        if !crate::rules::common::is_top_level(file, ins) {
             return;
         }
         let Some(script) = posix_script(file, ins) else {

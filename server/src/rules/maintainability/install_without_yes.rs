@@ -3,7 +3,9 @@
 use crate::declare_rule;
 use crate::diagnostic::Applicability;
 use crate::model::Instruction;
-use crate::rules::common::{APT_VALUE_OPTIONS, Call, calls, posix_script};
+use crate::rules::common::{
+    APT_VALUE_OPTIONS, Call, RPM_VALUE_OPTIONS, ZYPPER_GLOBAL_VALUE_OPTIONS, calls, posix_script,
+};
 use crate::rules::size::insert_option;
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::shell::Word;
@@ -55,29 +57,6 @@ declare_rule! {
     upstream: Some("hadolint: DL3014, DL3030, DL3034, DL3038"),
     docs: DOCS,
 }
-
-/// Options of yum and dnf that take a separate value.
-const RPM_VALUE_OPTIONS: &[&str] = &[
-    "-c",
-    "--config",
-    "-d",
-    "--debuglevel",
-    "-e",
-    "--errorlevel",
-    "--installroot",
-    "--releasever",
-    "--enablerepo",
-    "--disablerepo",
-    "--repo",
-    "--repoid",
-    "-x",
-    "--exclude",
-    "--setopt",
-    "--forcearch",
-];
-
-/// Global options of zypper that take a separate value.
-const ZYPPER_VALUE_OPTIONS: &[&str] = &["-R", "--root", "-D", "--reposd-dir", "-C", "--cache-dir"];
 
 /// The subcommand that asks for confirmation, if `call` is such a command without the
 /// option answering it.
@@ -150,7 +129,7 @@ fn prompting<'c>(call: &'c Call<'_>) -> Option<&'c Word> {
         }
         "zypper" => {
             let sub = call.subcommand_in(
-                ZYPPER_VALUE_OPTIONS,
+                ZYPPER_GLOBAL_VALUE_OPTIONS,
                 &[
                     "install",
                     "in",

@@ -3,7 +3,9 @@
 
 use crate::declare_rule;
 use crate::model::Instruction;
-use crate::rules::common::{APT_VALUE_OPTIONS, calls_with_inline, is_apt, posix_script};
+use crate::rules::common::{
+    APT_VALUE_OPTIONS, ZYPPER_GLOBAL_VALUE_OPTIONS, calls_with_inline, is_apt, posix_script,
+};
 use crate::rules::{Context, Rule, RuleMeta};
 
 const DOCS: &str = r"Checks for upgrades of every installed package in a RUN.
@@ -60,9 +62,6 @@ declare_rule! {
     docs: DOCS,
 }
 
-/// Global options of zypper that take a separate value.
-const ZYPPER_VALUE_OPTIONS: &[&str] = &["-R", "--root", "-D", "--reposd-dir", "-C", "--cache-dir"];
-
 impl Rule for SystemUpgrade {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -79,7 +78,7 @@ impl Rule for SystemUpgrade {
                     &["upgrade", "dist-upgrade", "full-upgrade"],
                 )
             } else if call.name == "zypper" {
-                call.subcommand_in(ZYPPER_VALUE_OPTIONS, &["dist-upgrade", "dup"])
+                call.subcommand_in(ZYPPER_GLOBAL_VALUE_OPTIONS, &["dist-upgrade", "dup"])
             } else {
                 None
             };

@@ -3,7 +3,7 @@
 
 use crate::declare_rule;
 use crate::model::Instruction;
-use crate::rules::common::Call;
+use crate::rules::common::{Call, RPM_VALUE_OPTIONS};
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::shell::Word;
 
@@ -64,28 +64,6 @@ declare_rule! {
     upstream: Some("hadolint: DL3033, DL3037, DL3041"),
     docs: DOCS,
 }
-
-/// Options of yum and dnf that take a separate value.
-const RPM_VALUE_OPTIONS: &[&str] = &[
-    "-c",
-    "--config",
-    "-d",
-    "--debuglevel",
-    "-e",
-    "--errorlevel",
-    "--installroot",
-    "--releasever",
-    "--enablerepo",
-    "--disablerepo",
-    "--repo",
-    "--repoid",
-    "-x",
-    "--exclude",
-    "--setopt",
-    "--forcearch",
-    "--downloaddir",
-    "--destdir",
-];
 
 /// Options of zypper, global or of `install`, that take a separate value.
 const ZYPPER_VALUE_OPTIONS: &[&str] = &[
