@@ -19,7 +19,15 @@ pub struct Expanded {
 
 /// Expand `word`. `lookup` returns a variable's value, `None` when it is not set.
 pub fn expand(word: &str, escape: char, lookup: &dyn Fn(&str) -> Option<String>) -> Expanded {
+    // Most words have nothing to expand or unquote: they stand for themselves.
+    if !word.contains(['$', '\'', '"', escape]) {
+        return Expanded {
+            value: word.to_owned(),
+            ..Expanded::default()
+        };
+    }
     let mut out = Expanded::default();
+    out.value.reserve(word.len());
     let chars: Vec<char> = word.chars().collect();
     let mut i = 0;
     let mut in_double = false;

@@ -140,7 +140,7 @@ fn fix_all(snap: &Snapshot, kind: CodeActionKind) -> Option<CodeAction> {
             std::sync::Arc::clone(&settings),
             std::sync::Arc::clone(&images),
         );
-        other.tree = None;
+        other.set_tree(None);
         other.diagnostics().to_vec()
     };
     let fixed = crate::fix::fix_all(&snap.text, Applicability::Safe, &lint);

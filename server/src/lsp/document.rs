@@ -1,5 +1,6 @@
-//! One open document: its text, version and line index, its tree-sitter tree (re-parsed
-//! incrementally with [`tree_sitter::InputEdit`]), and incremental edits to it.
+//! One open document: its text, version and line index, its tree-sitter tree (edited with
+//! [`tree_sitter::InputEdit`] as changes arrive, re-parsed incrementally when next wanted),
+//! and incremental edits to it.
 
 use std::sync::Arc;
 
@@ -16,9 +17,14 @@ pub struct Document {
     pub text: String,
     pub version: i32,
     pub line_index: LineIndex,
-    /// The concrete syntax tree of `text`; `None` for documents over [`TREE_LIMIT`] (the
-    /// features that use it fall back to the model) or if the grammar failed to load.
+    /// The concrete syntax tree of `text`, or of an earlier text with the edits since then
+    /// applied (`tree_stale`); `None` for documents over [`TREE_LIMIT`] (the features that
+    /// use it fall back to the model), after the whole text was replaced, or if the grammar
+    /// failed to load.
     pub tree: Option<Tree>,
+    /// True when `tree` has not been re-parsed since the last change: diagnostics do not
+    /// need the tree, so a keystroke does not wait for it ([`Document::fresh_tree`]).
+    pub tree_stale: bool,
     /// The analysis of this version, once something asked for it.
     pub snapshot: Option<Arc<Snapshot>>,
     /// When `snapshot` was built (the session's clock), to drop the oldest first.
@@ -32,14 +38,12 @@ pub const TREE_LIMIT: usize = 4 * 1024 * 1024;
 impl Document {
     pub fn new(text: String, version: i32) -> Self {
         let line_index = LineIndex::new(&text);
-        let tree = (text.len() <= TREE_LIMIT)
-            .then(|| crate::syntax::tree::parse_tree(&text, None))
-            .flatten();
         Self {
             text,
             version,
             line_index,
-            tree,
+            tree: None,
+            tree_stale: true,
             snapshot: None,
             snapshot_built: 0,
         }
@@ -47,7 +51,7 @@ impl Document {
 
     /// Apply `changes` in order (each one's range refers to the text after the previous
     /// one), then take `version`. Positions out of range clamp; a reversed range is
-    /// read start-first. The tree is edited along and re-parsed once, incrementally.
+    /// read start-first. The tree is edited along; [`Document::fresh_tree`] re-parses it.
     pub fn apply_changes(
         &mut self,
         changes: Vec<TextDocumentContentChangeEvent>,
@@ -60,6 +64,7 @@ impl Document {
                 None => {
                     self.text = change.text;
                     reuse = false;
+                    self.tree = None;
                 }
                 Some(range) => {
                     let a = self.offset(range.start, encoding);
@@ -82,14 +87,19 @@ impl Document {
             }
             self.line_index = LineIndex::new(&self.text);
         }
-        let old = if reuse { self.tree.as_ref() } else { None };
-        self.tree = if self.text.len() <= TREE_LIMIT {
-            crate::syntax::tree::parse_tree(&self.text, old)
-        } else {
-            None
-        };
+        self.tree_stale = true;
         self.version = version;
         self.snapshot = None;
+    }
+
+    /// The tree of the current text: the edited tree re-parsed incrementally (or the text
+    /// parsed afresh) if changes came since the last parse.
+    pub fn fresh_tree(&mut self) -> Option<&Tree> {
+        if self.tree_stale {
+            self.tree = parse_tree_of(&self.text, self.tree.as_ref());
+            self.tree_stale = false;
+        }
+        self.tree.as_ref()
     }
 
     /// Byte offset of an LSP position, clamped to the text.
@@ -107,6 +117,14 @@ impl Document {
         let start = self.line_index.line_range(row, &self.text).start;
         Point::new(row, offset.saturating_sub(start))
     }
+}
+
+/// The tree of `text`, re-using `old` (edited to match it) when given; `None` over
+/// [`TREE_LIMIT`].
+pub fn parse_tree_of(text: &str, old: Option<&Tree>) -> Option<Tree> {
+    (text.len() <= TREE_LIMIT)
+        .then(|| crate::syntax::tree::parse_tree(text, old))
+        .flatten()
 }
 
 /// The point after inserting `text` at `at`.
@@ -207,8 +225,9 @@ mod tests {
                 version,
                 PositionEncoding::Utf8,
             );
+            assert!(doc.tree_stale);
             let fresh = crate::syntax::tree::parse_tree(&doc.text, None).unwrap();
-            let tree = doc.tree.as_ref().unwrap();
+            let tree = doc.fresh_tree().unwrap();
             assert_eq!(
                 tree.root_node().to_sexp(),
                 fresh.root_node().to_sexp(),

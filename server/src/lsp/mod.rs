@@ -252,7 +252,7 @@ impl Session {
             (
                 Arc::<str>::from(doc.text.as_str()),
                 doc.version,
-                doc.tree.clone(),
+                (doc.tree.clone(), doc.tree_stale),
             )
         };
         let settings = self.settings_for(snapshot::file_path(uri).as_deref());
@@ -264,7 +264,7 @@ impl Session {
             settings,
             self.images(),
         );
-        snap.tree = tree;
+        snap.seed_tree(tree.0, tree.1);
         if let Some(path) = snap.path.clone()
             && snap.settings.read_context
         {
@@ -318,6 +318,19 @@ impl Session {
     }
 
     /// The snapshot of the current version of `uri` if one was built already.
+    /// Keep `tree`, the tree of version `version` of `uri`, as the document's tree if the
+    /// document is still at that version and its own tree is stale.
+    fn adopt_tree(&self, uri: &Uri, version: i32, tree: Option<&tree_sitter::Tree>) {
+        let mut documents = self.write();
+        if let Some(doc) = documents.get_mut(uri)
+            && doc.version == version
+            && doc.tree_stale
+        {
+            doc.tree = tree.cloned();
+            doc.tree_stale = false;
+        }
+    }
+
     fn cached_snapshot(&self, uri: &Uri) -> Option<Arc<Snapshot>> {
         self.read().get(uri)?.snapshot.clone()
     }
@@ -525,6 +538,28 @@ impl Backend {
             .await;
         self.show_problems().await;
         self.fetch_images(&snap);
+        self.refresh_tree(snap);
+    }
+
+    /// Re-parse the tree of a snapshot just linted (diagnostics do not wait for it), so that
+    /// the next folding request finds it, and the next edit re-parses from it.
+    fn refresh_tree(&self, snap: Arc<Snapshot>) {
+        if snap.parsed_tree().is_some() {
+            return;
+        }
+        if self.session.version(&snap.uri) != Some(snap.version) {
+            return;
+        }
+        let small = snap.text.len() <= INLINE_LINT_BYTES;
+        let session = Arc::clone(&self.session);
+        let refresh = move || {
+            session.adopt_tree(&snap.uri, snap.version, snap.tree());
+        };
+        if small {
+            refresh();
+        } else {
+            tokio::task::spawn_blocking(refresh);
+        }
     }
 
     /// Show configuration problems the user has not seen yet (notifications only).

@@ -172,7 +172,7 @@ pub fn folding_ranges(snap: &Snapshot) -> Vec<FoldingRange> {
     let file = &snap.file;
     let mut spans: Vec<(u32, u32, bool)> = Vec::new();
     let mut comment_lines: Vec<u32> = Vec::new();
-    match (snap.tree.as_ref(), FOLDS.as_ref()) {
+    match (snap.tree(), FOLDS.as_ref()) {
         (Some(tree), Some(q)) => {
             let mut cursor = QueryCursor::new();
             let mut captures = cursor.captures(&q.query, tree.root_node(), snap.text.as_bytes());
@@ -1037,7 +1037,7 @@ mod tests {
         );
         // The same without a tree, from the model.
         let mut no_tree = Snapshot::for_text(text);
-        no_tree.tree = None;
+        no_tree.set_tree(None);
         let model: Vec<_> = folding_ranges(&no_tree)
             .iter()
             .map(|f| (f.start_line, f.end_line, f.kind.is_some()))
@@ -1047,7 +1047,7 @@ mod tests {
         for tree in [true, false] {
             let mut snap = Snapshot::for_text(text);
             if !tree {
-                snap.tree = None;
+                snap.set_tree(None);
             }
             let folds: Vec<_> = folding_ranges(&snap)
                 .iter()

@@ -25,8 +25,11 @@ pub struct Snapshot {
     pub text: Arc<str>,
     pub index: LineIndex,
     pub file: Dockerfile,
-    /// The tree-sitter tree of `text`, when the document store had one.
-    pub tree: Option<tree_sitter::Tree>,
+    /// The tree-sitter tree of `text`, parsed on first use ([`Snapshot::tree`]).
+    tree: OnceLock<Option<tree_sitter::Tree>>,
+    /// The document's tree when the snapshot was taken, and whether it is stale (edited
+    /// to match `text` but not re-parsed).
+    tree_seed: Option<(tree_sitter::Tree, bool)>,
     /// The file on disk, for `file:` documents.
     pub path: Option<PathBuf>,
     pub encoding: PositionEncoding,
@@ -67,7 +70,8 @@ impl Snapshot {
             text,
             index,
             file,
-            tree: None,
+            tree: OnceLock::new(),
+            tree_seed: None,
             path,
             encoding,
             settings,
@@ -90,12 +94,39 @@ impl Snapshot {
             Arc::new(Settings::default()),
             Arc::new(ImageStore::offline()),
         );
-        snap.tree = crate::syntax::tree::parse_tree(text, None);
+        snap.set_tree(crate::syntax::tree::parse_tree(text, None));
         snap.settings = Arc::new(Settings {
             read_context: false,
             ..Settings::default()
         });
         snap
+    }
+
+    /// The tree-sitter tree of the text: the document's, re-parsed incrementally if edits
+    /// came after its last parse. `None` for documents over the tree size limit.
+    pub fn tree(&self) -> Option<&tree_sitter::Tree> {
+        self.tree
+            .get_or_init(|| match &self.tree_seed {
+                Some((tree, false)) => Some(tree.clone()),
+                Some((tree, true)) => super::document::parse_tree_of(&self.text, Some(tree)),
+                None => super::document::parse_tree_of(&self.text, None),
+            })
+            .as_ref()
+    }
+
+    /// Use `tree` as the tree of the text (it must be the text's).
+    pub fn set_tree(&mut self, tree: Option<tree_sitter::Tree>) {
+        self.tree = OnceLock::from(tree);
+    }
+
+    /// Start from the document's `tree` (stale: edited, not re-parsed) when one is asked for.
+    pub fn seed_tree(&mut self, tree: Option<tree_sitter::Tree>, stale: bool) {
+        self.tree_seed = tree.map(|t| (t, stale));
+    }
+
+    /// The tree, if it has been parsed.
+    pub fn parsed_tree(&self) -> Option<&tree_sitter::Tree> {
+        self.tree.get().and_then(Option::as_ref)
     }
 
     /// The directory the build context is taken from (the document's directory).

@@ -13,6 +13,8 @@ use std::sync::{Arc, LazyLock, Mutex};
 
 use tree_sitter::{Node, Parser};
 
+pub(crate) mod calls;
+
 use crate::model::{Arguments, Instruction, InstructionKind, SourceMap};
 use crate::text::TextRange;
 
@@ -79,6 +81,8 @@ pub struct ShellScript {
     pub text: String,
     /// True when tree-sitter-bash found a syntax error.
     pub has_error: bool,
+    /// The program calls of the commands, worked out on first use.
+    pub(crate) calls: calls::Cache,
 }
 
 thread_local! {
@@ -148,6 +152,7 @@ pub fn parse(text: &str, map: &SourceMap) -> ShellScript {
         commands,
         text: text.to_owned(),
         has_error: parsed.1,
+        calls: calls::Cache::default(),
     }
 }
 

@@ -55,6 +55,10 @@ pub(crate) struct Marker {
 /// The heredoc markers of an instruction line, if its kind (or ONBUILD's inner kind) can
 /// carry heredocs and its arguments are not JSON (`canContainHeredoc`, `heredocsFromLine`).
 pub(crate) fn heredoc_markers(line: &str) -> Vec<Marker> {
+    // Every marker has `<<`: most lines are done here.
+    if !line.contains("<<") {
+        return Vec::new();
+    }
     let split = split_command(line, 0, line.len());
     let mut kind = InstructionKind::from_keyword(split.keyword.slice(line));
     let mut args = split.args;
