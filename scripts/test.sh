@@ -17,6 +17,9 @@ need_deb apache2-utils
 need_deb openssl
 # tests/image.rs: a saved image built by a real tool.
 need_deb umoci
+# tests/shellcheck.rs, tests/lsp_shellcheck.rs: ShellCheck on RUN bodies runs the real
+# `shellcheck` (Debian's 0.9); those tests fail, not skip, without it.
+need_deb shellcheck
 
 cargo test --locked --all-features
 

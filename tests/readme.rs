@@ -23,7 +23,11 @@ fn table() -> String {
             m.code,
             m.name,
             m.category,
-            m.severity,
+            if m.enabled_by_default() {
+                m.severity.to_string()
+            } else {
+                format!("off ({})", m.severity)
+            },
             fix,
             m.upstream.unwrap_or(""),
             m.summary().replace('|', "\\|")
@@ -63,7 +67,11 @@ fn rule_page(m: &dlint::rules::RuleMeta) -> String {
         out,
         "Category: {} · default severity: {} · fix: {} · since {}{}\n",
         m.category,
-        m.severity,
+        if m.enabled_by_default() {
+            m.severity.to_string()
+        } else {
+            format!("{} (off by default: select it by code or name)", m.severity)
+        },
         match m.fix {
             dlint::rules::FixAvailability::Always => "yes",
             dlint::rules::FixAvailability::Sometimes => "sometimes",

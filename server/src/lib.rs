@@ -12,6 +12,7 @@ pub mod registry;
 pub mod render;
 pub mod rules;
 pub mod shell;
+pub mod shellcheck;
 pub mod suppress;
 pub mod syntax;
 pub mod text;

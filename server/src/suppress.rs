@@ -10,6 +10,9 @@
 //! - BuildKit's `# check=skip=StageNameCasing,...` parser directive (or `skip=all`), only
 //!   at the top of the file as BuildKit reads it, suppresses the rules whose `upstream`
 //!   names those checks, in the whole file.
+//! - ShellCheck codes (`SC2086`) name ShellCheck's findings ([`crate::shellcheck`]), in
+//!   dlint's comments and in hadolint's (which passes them to ShellCheck);
+//!   `# dlint ignore=shellcheck` names every ShellCheck code.
 //!
 //! Which codes suppressed nothing, or name no rule, is kept ([`Suppressions::unused`]) so
 //! that a caller can report them.
@@ -61,20 +64,30 @@ pub struct SuppressedCode {
     pub range: TextRange,
     /// `all`.
     pub all: bool,
-    /// The dlint rules it names; empty when it names none.
+    /// The dlint rules (or ShellCheck codes) it names; empty when it names none.
     pub rules: Vec<&'static str>,
+    /// `shellcheck`: every ShellCheck code.
+    pub shellcheck: bool,
     /// Whether it suppressed a finding.
     pub used: bool,
 }
 
 impl SuppressedCode {
     fn covers(&self, code: &str) -> bool {
-        self.all || self.rules.contains(&code)
+        self.all
+            || self.rules.contains(&code)
+            || self.shellcheck && crate::shellcheck::is_code(code)
     }
 
     /// Whether it names a rule (or is `all`).
     pub fn is_known(&self) -> bool {
-        self.all || !self.rules.is_empty()
+        self.all || self.shellcheck || !self.rules.is_empty()
+    }
+
+    /// Whether it names ShellCheck findings only, which exist only when ShellCheck ran.
+    pub fn is_shellcheck(&self) -> bool {
+        self.shellcheck
+            || !self.rules.is_empty() && self.rules.iter().all(|r| crate::shellcheck::is_code(r))
     }
 }
 
@@ -214,14 +227,47 @@ fn upstream_codes(meta: &RuleMeta) -> impl Iterator<Item = (&'static str, &'stat
         })
 }
 
-/// The dlint rules a code of `kind` names, and whether it is `all`.
-fn resolve(kind: SuppressionKind, code: &str) -> (bool, Vec<&'static str>) {
+/// What a code of a suppression names.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Resolved {
+    /// `all`.
+    all: bool,
+    /// `shellcheck` (dlint comments only).
+    shellcheck: bool,
+    /// Rule codes, or a ShellCheck code.
+    rules: Vec<&'static str>,
+}
+
+/// What a code of `kind` names.
+fn resolve(kind: SuppressionKind, code: &str) -> Resolved {
     if code.eq_ignore_ascii_case("all") {
-        return (true, Vec::new());
+        return Resolved {
+            all: true,
+            ..Resolved::default()
+        };
+    }
+    if kind != SuppressionKind::Buildkit
+        && let Some(sc) = crate::shellcheck::parse_code(code)
+    {
+        return Resolved {
+            rules: vec![sc],
+            ..Resolved::default()
+        };
+    }
+    if kind == SuppressionKind::Dlint && code.eq_ignore_ascii_case(crate::shellcheck::NAME) {
+        return Resolved {
+            shellcheck: true,
+            ..Resolved::default()
+        };
     }
     let rules = match kind.upstream_tool() {
         None => match Selector::parse(code) {
-            Some(Selector::All) => return (true, Vec::new()),
+            Some(Selector::All) => {
+                return Resolved {
+                    all: true,
+                    ..Resolved::default()
+                };
+            }
             Some(Selector::Category(category)) => registry()
                 .iter()
                 .filter(|e| e.meta.category == category)
@@ -239,16 +285,24 @@ fn resolve(kind: SuppressionKind, code: &str) -> (bool, Vec<&'static str>) {
             .map(|e| e.meta.code)
             .collect(),
     };
-    (false, rules)
+    Resolved {
+        rules,
+        ..Resolved::default()
+    }
 }
 
 fn suppressed_code(kind: SuppressionKind, text: &str, range: TextRange) -> SuppressedCode {
-    let (all, rules) = resolve(kind, text);
+    let Resolved {
+        all,
+        shellcheck,
+        rules,
+    } = resolve(kind, text);
     SuppressedCode {
         text: text.to_owned(),
         range,
         all,
         rules,
+        shellcheck,
         used: false,
     }
 }
@@ -419,6 +473,47 @@ fn check_skip(directive: &crate::model::Directive) -> Option<Suppression> {
     })
 }
 
+/// The edit that removes code `i` of a `# dlint ignore=` comment when the codes marked in
+/// `removed` all go (MA021's fix): the code and the comma that separates it from a code
+/// that stays; when no code stays, the whole comment line with its reason.
+pub fn removal_edit(
+    file: &Dockerfile,
+    source: &str,
+    item: &Suppression,
+    removed: &[bool],
+    i: usize,
+) -> Edit {
+    let codes = &item.codes;
+    let gone = |j: usize| removed.get(j).copied().unwrap_or(false);
+    let range = if (0..codes.len()).all(gone) {
+        let index = &file.line_index;
+        let line = index.line_of(item.range.start);
+        let mut start = index.line_range(line, source).start;
+        if line == 0 {
+            start += file.bom;
+        }
+        let end = if line + 1 < index.line_count() {
+            index.line_range(line + 1, source).start
+        } else {
+            source.len()
+        };
+        TextRange::new(start, end)
+    } else if (0..i).any(|j| !gone(j)) {
+        // `A,B` → `A`: from the end of the code before.
+        TextRange::new(codes[i - 1].range.end, codes[i].range.end)
+    } else {
+        // `A,B` → `B`: up to the start of the code after (one stays after it).
+        let next = codes
+            .get(i + 1)
+            .map_or(codes[i].range.end, |c| c.range.start);
+        TextRange::new(codes[i].range.start, next)
+    };
+    Edit {
+        range,
+        content: String::new(),
+    }
+}
+
 /// The edit behind "ignore this rule for this instruction": adds `,CODE` to a
 /// `# dlint ignore=` comment on the line directly above instruction `instruction_index`,
 /// or inserts `# dlint ignore=CODE` above it with its indentation. An empty edit when the
@@ -454,11 +549,13 @@ pub fn ignore_comment_edit(
             && !pragma.global
         {
             let at = above.start + pragma.codes_end;
-            let (_, wanted) = resolve(SuppressionKind::Dlint, code);
+            let wanted = resolve(SuppressionKind::Dlint, code).rules;
             let present = pragma.codes.iter().any(|(c, _, _)| {
                 c.eq_ignore_ascii_case(code) || {
-                    let (all, rules) = resolve(SuppressionKind::Dlint, c);
-                    all || (!wanted.is_empty() && wanted.iter().all(|w| rules.contains(w)))
+                    let named = resolve(SuppressionKind::Dlint, c);
+                    named.all
+                        || named.shellcheck && crate::shellcheck::is_code(code)
+                        || (!wanted.is_empty() && wanted.iter().all(|w| named.rules.contains(w)))
                 }
             });
             return Edit {
@@ -605,14 +702,27 @@ mod tests {
 
     #[test]
     fn upstream_lists_map_each_code() {
-        let (_, rules) = resolve(SuppressionKind::Hadolint, "DL3007");
+        let rules = resolve(SuppressionKind::Hadolint, "DL3007").rules;
         assert_eq!(rules, ["MA001"]);
-        let (_, rules) = resolve(SuppressionKind::Hadolint, "dl3036");
+        let rules = resolve(SuppressionKind::Hadolint, "dl3036").rules;
         assert_eq!(rules, ["SZ006"]);
-        let (_, rules) = resolve(SuppressionKind::Dlint, "size");
+        let rules = resolve(SuppressionKind::Dlint, "size").rules;
         assert!(rules.contains(&"SZ001") && !rules.contains(&"LY001"));
-        let (_, rules) = resolve(SuppressionKind::Dlint, "DL3007");
+        let rules = resolve(SuppressionKind::Dlint, "DL3007").rules;
         assert!(rules.is_empty());
+        // ShellCheck codes, in dlint's and hadolint's comments; `shellcheck` names them all.
+        assert_eq!(resolve(SuppressionKind::Dlint, "sc2086").rules, ["SC2086"]);
+        assert_eq!(
+            resolve(SuppressionKind::Hadolint, "SC2046").rules,
+            ["SC2046"]
+        );
+        assert!(
+            resolve(SuppressionKind::Buildkit, "SC2046")
+                .rules
+                .is_empty()
+        );
+        assert!(resolve(SuppressionKind::Dlint, "shellcheck").shellcheck);
+        assert!(resolve(SuppressionKind::Dlint, "SC20").rules.is_empty());
     }
 
     fn lint(text: &str) -> (Vec<&'static str>, Vec<String>) {
@@ -641,14 +751,15 @@ mod tests {
         );
         assert_eq!(unused, ["SY999?"]);
 
-        let hadolint = "FROM debian:12\n# hadolint ignore=DL3009,DL3015,DL4006\n\
+        // DL9999 stands for a hadolint check no dlint rule maps to.
+        let hadolint = "FROM debian:12\n# hadolint ignore=DL3009,DL3015,DL9999\n\
                         RUN apt-get update && apt-get install -y curl\n";
         let (codes, unused) = lint(hadolint);
         assert!(
             !codes.contains(&"SZ001") && !codes.contains(&"SZ002"),
             "{codes:?}"
         );
-        assert_eq!(unused, ["DL4006?"]);
+        assert_eq!(unused, ["DL9999?"]);
 
         let global = "FROM debian:latest\nRUN true\n# dlint global ignore=latest-tag,LY001\n";
         let (codes, unused) = lint(global);

@@ -90,7 +90,10 @@ function userSettings(): UserSettings {
 }
 
 function serverSettings(): Record<string, unknown> {
-  const { settings, problems } = toServerSettings(userSettings());
+  const { settings, problems } = toServerSettings(userSettings(), {
+    home: homedir(),
+    workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+  });
   for (const problem of problems) {
     output.warn(problem);
   }

@@ -11,6 +11,10 @@
  * Pure (no `vscode` import): unit-tested in test/settings.test.ts.
  */
 
+import * as path from "node:path";
+
+import { expandPath } from "./binary";
+
 /** The `dlint.*` settings that go to the server (without the `dlint.` prefix). */
 export const SERVER_SETTING_KEYS = [
   "rules.select",
@@ -30,6 +34,11 @@ export const SERVER_SETTING_KEYS = [
   "inlayHints.noLayer",
   "inlayHints.base",
   "inlayHints.total",
+  "shellcheck.enabled",
+  "shellcheck.path",
+  "shellcheck.exclude",
+  "shellcheck.severity",
+  "shellcheck.timeout",
 ] as const;
 
 /** The `dlint.*` settings that only the extension reads. */
@@ -45,6 +54,19 @@ export type JsonObject = Record<string, unknown>;
 
 /** The severities a rule can be given. */
 export const SEVERITIES = ["error", "warning", "info", "off"] as const;
+
+/** The lowest ShellCheck level reported (`[shellcheck] severity`), from the lowest up. */
+export const SHELLCHECK_LEVELS = ["style", "info", "warning", "error"] as const;
+
+/** The longest `[shellcheck] timeout` the server accepts, in seconds (the shortest is above 0). */
+export const MAX_SHELLCHECK_TIMEOUT = 600;
+
+/** What a program path setting is resolved against, as `dlint.path` is (see binary.ts). */
+export interface PathContext {
+  home: string;
+  /** The first workspace folder, for `${workspaceFolder}` and relative paths. */
+  workspaceFolder?: string | undefined;
+}
 
 /** Where each setting goes in the server's object. */
 const TARGET: Record<ServerSettingKey, readonly [string, string, string?]> = {
@@ -65,9 +87,23 @@ const TARGET: Record<ServerSettingKey, readonly [string, string, string?]> = {
   "inlayHints.noLayer": ["editor", "inlayHints", "noLayer"],
   "inlayHints.base": ["editor", "inlayHints", "base"],
   "inlayHints.total": ["editor", "inlayHints", "total"],
+  "shellcheck.enabled": ["shellcheck", "enabled"],
+  "shellcheck.path": ["shellcheck", "path"],
+  "shellcheck.exclude": ["shellcheck", "exclude"],
+  "shellcheck.severity": ["shellcheck", "severity"],
+  "shellcheck.timeout": ["shellcheck", "timeout"],
 };
 
-type Kind = "strings" | "string" | "boolean" | "severities" | "stringMap" | "objectMap";
+type Kind =
+  | "strings"
+  | "string"
+  | "boolean"
+  | "severities"
+  | "stringMap"
+  | "objectMap"
+  | "program"
+  | "shellcheckLevel"
+  | "seconds";
 
 const KIND: Record<ServerSettingKey, Kind> = {
   "rules.select": "strings",
@@ -87,6 +123,11 @@ const KIND: Record<ServerSettingKey, Kind> = {
   "inlayHints.noLayer": "boolean",
   "inlayHints.base": "boolean",
   "inlayHints.total": "boolean",
+  "shellcheck.enabled": "boolean",
+  "shellcheck.path": "program",
+  "shellcheck.exclude": "strings",
+  "shellcheck.severity": "shellcheckLevel",
+  "shellcheck.timeout": "seconds",
 };
 
 /** The server's settings and the problems found on the way (for the output channel). */
@@ -103,7 +144,7 @@ function isObject(value: unknown): value is JsonObject {
  * A value of the expected kind, trimmed of what means "unset"; `undefined` to leave the
  * key out, or a problem message when the value has the wrong type.
  */
-function convert(kind: Kind, value: unknown): { value?: unknown; problem?: string } {
+function convert(kind: Kind, value: unknown, paths?: PathContext): { value?: unknown; problem?: string } {
   switch (kind) {
     case "boolean":
       return typeof value === "boolean" ? { value } : { problem: "expected true or false" };
@@ -147,15 +188,53 @@ function convert(kind: Kind, value: unknown): { value?: unknown; problem?: strin
       }
       return Object.keys(value).length === 0 ? {} : { value: { ...value } };
     }
+    case "program": {
+      // A name is looked up on the server's PATH; a path with a directory is made absolute
+      // here, since the server's working directory is not the workspace.
+      if (typeof value !== "string") {
+        return { problem: "expected a string" };
+      }
+      const trimmed = value.trim();
+      if (trimmed === "") {
+        return {};
+      }
+      if (paths === undefined) {
+        return { value: trimmed };
+      }
+      const expanded = expandPath(trimmed, paths);
+      const hasDirectory = expanded.includes("/") || expanded.includes(path.sep);
+      if (path.isAbsolute(expanded) || !hasDirectory) {
+        return { value: expanded };
+      }
+      return { value: path.resolve(paths.workspaceFolder ?? paths.home, expanded) };
+    }
+    case "shellcheckLevel": {
+      if (typeof value !== "string") {
+        return { problem: `expected one of ${SHELLCHECK_LEVELS.join(", ")}` };
+      }
+      const level = value.trim().toLowerCase();
+      if (level === "") {
+        return {};
+      }
+      return (SHELLCHECK_LEVELS as readonly string[]).includes(level)
+        ? { value: level }
+        : { problem: `expected one of ${SHELLCHECK_LEVELS.join(", ")}` };
+    }
+    case "seconds":
+      return typeof value === "number" && Number.isFinite(value) && value > 0 && value <= MAX_SHELLCHECK_TIMEOUT
+        ? { value }
+        : { problem: `expected a number of seconds greater than 0 and at most ${MAX_SHELLCHECK_TIMEOUT}` };
   }
 }
 
 /**
  * The settings object for the server from the values the user set. Values of the wrong
- * type are left out and reported; the server validates the rest (rule names, URLs) and
- * reports its own problems.
+ * type are left out and reported; the server validates the rest (rule names, URLs,
+ * ShellCheck codes) and reports its own problems. With `paths`, `dlint.shellcheck.path`
+ * gets `~` and `${workspaceFolder}` expanded and a relative path with a directory
+ * resolved against the workspace folder, as `dlint.path` does; a bare name stays a name.
  */
-export function toServerSettings(user: UserSettings): ServerSettings {
+export function toServerSettings(user: UserSettings, paths?: PathContext): ServerSettings {
   const settings: JsonObject = {};
   const problems: string[] = [];
   for (const key of SERVER_SETTING_KEYS) {
@@ -163,7 +242,7 @@ export function toServerSettings(user: UserSettings): ServerSettings {
     if (raw === undefined || raw === null) {
       continue;
     }
-    const { value, problem } = convert(KIND[key], raw);
+    const { value, problem } = convert(KIND[key], raw, paths);
     if (problem !== undefined) {
       problems.push(`dlint.${key}: ${problem}; setting ignored`);
       continue;

@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use crate::cli::read;
 use crate::cli::walk::{self, Input, Source};
 use crate::cli::{CheckArgs, ExitStatus, report_error, should_color};
-use crate::config::{Config, ConfigError, RuleSet, normalize};
+use crate::config::{Config, ConfigError, RuleSet, ShellcheckSettings, normalize};
 use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::render::{self, Colors, FileDiagnostics, OutputFormat, Style, Summary};
 use crate::text::LineIndex;
@@ -39,6 +39,8 @@ struct Checked {
     fixed: usize,
     /// Rules whose fix was dropped because the result would not parse as well.
     dropped: Vec<&'static str>,
+    /// What kept ShellCheck from checking RUN bodies.
+    shellcheck: Vec<crate::shellcheck::Problem>,
 }
 
 /// What `dlint check` does with fixes.
@@ -109,7 +111,8 @@ pub(crate) fn check(args: &CheckArgs) -> Result<ExitStatus> {
     let Some(mut configs) = Configs::new(args, err_colors) else {
         return Ok(ExitStatus::Error);
     };
-    let rule_sets: Vec<Option<RuleSet>> = inputs.iter().map(|i| configs.rules_for(i)).collect();
+    let rule_sets: Vec<Option<(RuleSet, ShellcheckSettings)>> =
+        inputs.iter().map(|i| configs.rules_for(i)).collect();
     failed |= configs.failed;
 
     let limit = args.max_file_size;
@@ -119,13 +122,14 @@ pub(crate) fn check(args: &CheckArgs) -> Result<ExitStatus> {
         .map(|(input, rules)| {
             rules
                 .as_ref()
-                .map(|rules| check_one(input, limit, rules, mode))
+                .map(|(rules, shellcheck)| check_one(input, limit, rules, shellcheck, mode))
         })
         .collect();
 
     let mut files = Vec::with_capacity(results.len());
     let mut checked_inputs = Vec::with_capacity(results.len());
     let mut fixed_stdin: Option<&str> = None;
+    let mut shellcheck_missing = false;
     for (input, result) in inputs.iter().zip(&results) {
         let Some(result) = result else {
             continue;
@@ -143,6 +147,17 @@ pub(crate) fn check(args: &CheckArgs) -> Result<ExitStatus> {
                             input.display
                         ),
                     );
+                }
+                // Never a failure: the rules' findings stand. A missing program is said
+                // once for the whole run.
+                for problem in &checked.shellcheck {
+                    if let crate::shellcheck::Problem::NotFound { .. } = problem {
+                        if !std::mem::replace(&mut shellcheck_missing, true) {
+                            report_warning(err_colors, &problem.to_string());
+                        }
+                    } else {
+                        report_warning(err_colors, &format!("{}: {problem}", input.display));
+                    }
                 }
                 if mode != Mode::Check && matches!(input.source, Source::Stdin) {
                     fixed_stdin = Some(&checked.source);
@@ -347,6 +362,9 @@ impl<'a> Configs<'a> {
         let args = self.args;
         let config = config.and_then(|mut config| {
             config.apply_cli(args.select.as_deref(), &args.extend_select, &args.ignore)?;
+            if args.shellcheck || args.no_shellcheck {
+                config.set_shellcheck_enabled(args.shellcheck);
+            }
             Ok(config)
         });
         match config {
@@ -361,14 +379,15 @@ impl<'a> Configs<'a> {
         }
     }
 
-    /// The rules for one input; `None` when its configuration is bad.
-    fn rules_for(&mut self, input: &Input) -> Option<RuleSet> {
+    /// The rules and ShellCheck settings for one input; `None` when its configuration is
+    /// bad.
+    fn rules_for(&mut self, input: &Input) -> Option<(RuleSet, ShellcheckSettings)> {
         let path: Option<&Path> = match &input.source {
             Source::Path(path) => Some(path),
             Source::Stdin => self.args.stdin_filename.as_deref().map(Path::new),
         };
         if let Some(config) = &self.fixed {
-            return Some(config.for_file(path));
+            return Some((config.for_file(path), config.shellcheck()));
         }
         let dir = path
             .and_then(Path::parent)
@@ -381,14 +400,16 @@ impl<'a> Configs<'a> {
             .or_insert_with_key(|dir| Config::discover(dir))
             .clone();
         let Some(file) = found else {
-            return Some(self.defaults.for_file(path));
+            return Some((self.defaults.for_file(path), self.defaults.shellcheck()));
         };
         if !self.loaded.contains_key(&file) {
             let config = Config::load(&shown(&file));
             let config = self.finish(config);
             self.loaded.insert(file.clone(), config);
         }
-        self.loaded[&file].as_ref().map(|c| c.for_file(path))
+        self.loaded[&file]
+            .as_ref()
+            .map(|c| (c.for_file(path), c.shellcheck()))
     }
 }
 
@@ -403,7 +424,13 @@ fn shown(path: &Path) -> PathBuf {
 /// Read, parse and lint one input; with `--fix`/`--diff` fix it first (and with `--fix`
 /// write a file that changed). A panic in the parser or a rule is a dlint bug: it becomes
 /// this file's error instead of taking the other files down with it.
-fn check_one(input: &Input, limit: u64, rules: &RuleSet, mode: Mode) -> Result<Checked, String> {
+fn check_one(
+    input: &Input,
+    limit: u64,
+    rules: &RuleSet,
+    shellcheck: &ShellcheckSettings,
+    mode: Mode,
+) -> Result<Checked, String> {
     let source = match &input.source {
         Source::Path(path) => read::read_path(path, limit),
         Source::Stdin => read::read_stdin(limit),
@@ -416,7 +443,7 @@ fn check_one(input: &Input, limit: u64, rules: &RuleSet, mode: Mode) -> Result<C
     // The same pipeline as a plain check, so that fixes see the file's configuration.
     let lint_text = |text: &str| {
         let model = crate::syntax::parse(text);
-        crate::lint::lint(&model, text, path, rules)
+        crate::lint::lint_with_shellcheck_settings(&model, text, path, rules, shellcheck).0
     };
     let lint = panic::catch_unwind(AssertUnwindSafe(|| {
         let (text, fixed, dropped) = match mode {
@@ -428,11 +455,23 @@ fn check_one(input: &Input, limit: u64, rules: &RuleSet, mode: Mode) -> Result<C
             }
         };
         let model = crate::syntax::parse(text.as_deref().unwrap_or(&source));
-        let diagnostics =
-            crate::lint::lint(&model, text.as_deref().unwrap_or(&source), path, rules);
-        (model.line_index, diagnostics, text, fixed, dropped)
+        let (diagnostics, problems) = crate::lint::lint_with_shellcheck_settings(
+            &model,
+            text.as_deref().unwrap_or(&source),
+            path,
+            rules,
+            shellcheck,
+        );
+        (
+            model.line_index,
+            diagnostics,
+            text,
+            fixed,
+            dropped,
+            problems,
+        )
     }));
-    let (index, diagnostics, text, fixed, dropped) = match lint {
+    let (index, diagnostics, text, fixed, dropped, problems) = match lint {
         Ok(linted) => linted,
         Err(payload) => {
             let reason = payload
@@ -460,6 +499,7 @@ fn check_one(input: &Input, limit: u64, rules: &RuleSet, mode: Mode) -> Result<C
         original,
         fixed,
         dropped,
+        shellcheck: problems,
     })
 }
 

@@ -135,6 +135,15 @@ pub struct CheckArgs {
     /// Not these rules (codes, names, categories or `ALL`), comma-separated.
     #[arg(long, value_name = "RULES", value_delimiter = ',')]
     pub ignore: Vec<String>,
+
+    /// Also check RUN bodies with ShellCheck (the `shellcheck` program, e.g. `apt-get
+    /// install shellcheck`), whatever `[shellcheck] enabled` says.
+    #[arg(long, overrides_with = "no_shellcheck")]
+    pub shellcheck: bool,
+
+    /// Do not run ShellCheck, whatever `[shellcheck] enabled` says.
+    #[arg(long, overrides_with = "shellcheck")]
+    pub no_shellcheck: bool,
 }
 
 #[derive(Debug, Args)]

@@ -19,6 +19,8 @@ struct RuleView {
     severity: Severity,
     /// `always`, `sometimes` or `none`.
     fix: &'static str,
+    /// Whether the rule runs without being selected by code or name.
+    default: bool,
     since: &'static str,
     summary: &'static str,
     upstream: Option<&'static str>,
@@ -32,6 +34,7 @@ impl RuleView {
             category: meta.category,
             severity: meta.severity,
             fix: fix_str(meta.fix),
+            default: meta.enabled_by_default(),
             since: meta.since,
             summary: meta.summary(),
             upstream: meta.upstream,
@@ -64,9 +67,9 @@ pub(crate) fn rules(args: &RulesArgs) -> Result<ExitStatus> {
 /// A plain aligned table; the summary column comes last so long text does not push others.
 fn write_table(out: &mut impl Write, views: &[RuleView]) -> io::Result<()> {
     let header = [
-        "CODE", "NAME", "CATEGORY", "SEVERITY", "FIX", "UPSTREAM", "SUMMARY",
+        "CODE", "NAME", "CATEGORY", "SEVERITY", "DEFAULT", "FIX", "UPSTREAM", "SUMMARY",
     ];
-    let rows: Vec<[&str; 7]> = views
+    let rows: Vec<[&str; 8]> = views
         .iter()
         .map(|v| {
             [
@@ -74,6 +77,7 @@ fn write_table(out: &mut impl Write, views: &[RuleView]) -> io::Result<()> {
                 v.name,
                 v.category.as_str(),
                 v.severity.as_str(),
+                if v.default { "on" } else { "off" },
                 v.fix,
                 v.upstream.unwrap_or("-"),
                 v.summary,
@@ -102,6 +106,21 @@ fn write_table(out: &mut impl Write, views: &[RuleView]) -> io::Result<()> {
 }
 
 pub(crate) fn explain(args: &ExplainArgs) -> Result<ExitStatus> {
+    if let Some(code) = crate::shellcheck::parse_code(&args.rule) {
+        // ShellCheck's checks are documented on its wiki.
+        let mut out = BufWriter::new(io::stdout().lock());
+        writeln!(out, "# {code} (ShellCheck)")?;
+        writeln!(out)?;
+        writeln!(
+            out,
+            "A ShellCheck check, reported on RUN bodies when ShellCheck is enabled \
+             (`[shellcheck] enabled = true` or `dlint check --shellcheck`).\n\n\
+             Documentation: {}",
+            crate::shellcheck::wiki_url(code)
+        )?;
+        out.flush()?;
+        return Ok(ExitStatus::Success);
+    }
     let Some(entry) = crate::rules::find(&args.rule) else {
         let mut message = format!("unknown rule `{}`", args.rule);
         if let Some(close) = suggest(&args.rule, registry()) {
@@ -115,17 +134,31 @@ pub(crate) fn explain(args: &ExplainArgs) -> Result<ExitStatus> {
     let mut out = BufWriter::new(io::stdout().lock());
     writeln!(
         out,
-        "# {} {} (category: {}, default severity: {}, fix: {}{})",
+        "# {} {} (category: {}, default severity: {}, fix: {}{}{})",
         meta.code,
         meta.name,
         meta.category,
         meta.severity,
         fix_str(meta.fix),
+        if meta.enabled_by_default() {
+            ""
+        } else {
+            ", off by default"
+        },
         meta.upstream
             .map(|u| format!(", upstream: {u}"))
             .unwrap_or_default()
     )?;
     writeln!(out)?;
+    if !meta.enabled_by_default() {
+        writeln!(
+            out,
+            "Off by default: `ALL` and the `{}` category do not select it. Enable it by name, \
+             e.g. `--extend-select {}` or `extend-select = [\"{}\"]` in `.dlint.toml`.",
+            meta.category, meta.code, meta.code
+        )?;
+        writeln!(out)?;
+    }
     writeln!(out, "{}", meta.docs.trim())?;
     out.flush()?;
     Ok(ExitStatus::Success)
@@ -189,6 +222,19 @@ mod tests {
         }
     }
 
+    crate::declare_rule! {
+        pub struct OptIn;
+        code: "MA999",
+        name: "opt-in",
+        category: Maintainability,
+        severity: Info,
+        fix: Always,
+        since: "0.1.0",
+        upstream: Some("hadolint: DL1001"),
+        docs: "Checks for nothing.\n",
+        default: Off,
+    }
+
     static ENTRIES: &[RuleEntry] = &[RuleEntry {
         meta: &Example::META,
         new: || Box::new(Example),
@@ -218,8 +264,24 @@ mod tests {
         write_table(&mut out, &views).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "CODE   NAME                 CATEGORY  SEVERITY  FIX   UPSTREAM  SUMMARY\n\
-             SY001  unknown-instruction  syntax    warning   none  -         Checks for words that are not instructions.\n"
+            "CODE   NAME                 CATEGORY  SEVERITY  DEFAULT  FIX   UPSTREAM  SUMMARY\n\
+             SY001  unknown-instruction  syntax    warning   on       none  -         Checks for words that are not instructions.\n"
         );
+    }
+
+    #[test]
+    fn off_by_default_rules_say_so_in_the_table_and_json() {
+        assert!(Example::META.enabled_by_default());
+        assert!(!OptIn::META.enabled_by_default());
+        let views = [RuleView::new(&Example::META), RuleView::new(&OptIn::META)];
+        let json = serde_json::to_value(&views).unwrap();
+        assert_eq!(json[0]["default"], true);
+        assert_eq!(json[1]["default"], false);
+        let mut out = Vec::new();
+        write_table(&mut out, &views).unwrap();
+        let table = String::from_utf8(out).unwrap();
+        let row = table.lines().find(|l| l.starts_with("MA999")).unwrap();
+        let cells: Vec<&str> = row.split_whitespace().collect();
+        assert_eq!(cells[3..6], ["info", "off", "always"], "{row}");
     }
 }

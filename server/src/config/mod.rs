@@ -16,6 +16,7 @@ mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
+use std::time::Duration;
 
 use globset::GlobSet;
 
@@ -162,6 +163,100 @@ pub(crate) struct InlayHintOverlay {
     pub total: Option<bool>,
 }
 
+/// The lowest ShellCheck level reported (`[shellcheck] severity`), as ShellCheck orders
+/// them: `style < info < warning < error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum ShellcheckLevel {
+    #[default]
+    Style,
+    Info,
+    Warning,
+    Error,
+}
+
+impl ShellcheckLevel {
+    pub const NAMES: [&'static str; 4] = ["style", "info", "warning", "error"];
+
+    /// A level as ShellCheck's `json1` output and `--severity` spell it.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "style" => Self::Style,
+            "info" => Self::Info,
+            "warning" => Self::Warning,
+            "error" => Self::Error,
+            _ => return None,
+        })
+    }
+
+    pub const fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+}
+
+/// `[shellcheck]` with defaults filled in: ShellCheck on RUN bodies (see
+/// [`crate::shellcheck`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ShellcheckSettings {
+    /// Off unless enabled (`enabled = true`, `--shellcheck`, or the editor's setting).
+    pub enabled: bool,
+    /// The program: a name looked up in `PATH`, or a path (relative paths in a
+    /// configuration file are relative to its directory).
+    pub path: PathBuf,
+    /// Codes never reported, besides the built-in [`crate::shellcheck::ALWAYS_EXCLUDED`].
+    pub exclude: Vec<&'static str>,
+    /// The lowest level reported.
+    pub severity: ShellcheckLevel,
+    /// How long one ShellCheck process may run before it is killed.
+    pub timeout: Duration,
+}
+
+impl ShellcheckSettings {
+    /// The default `timeout`.
+    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+}
+
+impl Default for ShellcheckSettings {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            path: PathBuf::from("shellcheck"),
+            exclude: Vec::new(),
+            severity: ShellcheckLevel::Style,
+            timeout: Self::DEFAULT_TIMEOUT,
+        }
+    }
+}
+
+/// `[shellcheck]` as given: only the keys present.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct ShellcheckOverlay {
+    pub enabled: Option<bool>,
+    pub path: Option<PathBuf>,
+    pub exclude: Option<Vec<&'static str>>,
+    pub severity: Option<ShellcheckLevel>,
+    pub timeout: Option<Duration>,
+}
+
+impl ShellcheckOverlay {
+    fn overlay(&mut self, other: Self) {
+        if other.enabled.is_some() {
+            self.enabled = other.enabled;
+        }
+        if other.path.is_some() {
+            self.path = other.path;
+        }
+        if other.exclude.is_some() {
+            self.exclude = other.exclude;
+        }
+        if other.severity.is_some() {
+            self.severity = other.severity;
+        }
+        if other.timeout.is_some() {
+            self.timeout = other.timeout;
+        }
+    }
+}
+
 /// Rule selection of `[rules]`, of an override, or of the command line. `None` lists
 /// were not given.
 #[derive(Debug, Clone, Default)]
@@ -192,23 +287,29 @@ impl RuleSettings {
     /// `select`.
     fn apply(&self, enabled: &mut BTreeSet<&'static str>, base: bool) {
         let registry = crate::rules::registry();
-        let expand = |selectors: &[Selector]| -> Vec<&'static str> {
+        // Selecting leaves out rules that are off by default unless named (rule_set.rs).
+        let expand = |selectors: &[Selector],
+                      pick: fn(Selector, &crate::rules::RuleMeta) -> bool| {
             registry
                 .iter()
-                .filter(|e| selectors.iter().any(|s| s.matches(e.meta)))
+                .filter(|e| selectors.iter().any(|s| pick(*s, e.meta)))
                 .map(|e| e.meta.code)
-                .collect()
+                .collect::<Vec<&'static str>>()
         };
         match &self.select {
-            Some(select) => *enabled = expand(select).into_iter().collect(),
-            None if base => *enabled = expand(&[Selector::All]).into_iter().collect(),
+            Some(select) => *enabled = expand(select, Selector::selects).into_iter().collect(),
+            None if base => {
+                *enabled = expand(&[Selector::All], Selector::selects)
+                    .into_iter()
+                    .collect();
+            }
             None => {}
         }
         if let Some(extend) = &self.extend_select {
-            enabled.extend(expand(extend));
+            enabled.extend(expand(extend, Selector::selects));
         }
         if let Some(ignore) = &self.ignore {
-            for code in expand(ignore) {
+            for code in expand(ignore, Selector::matches) {
                 enabled.remove(code);
             }
         }
@@ -245,6 +346,7 @@ pub(crate) struct Settings {
     pub trusted: Option<Vec<String>>,
     pub required_labels: BTreeMap<String, LabelSchema>,
     pub inlay_hints: InlayHintOverlay,
+    pub shellcheck: ShellcheckOverlay,
 }
 
 impl Settings {
@@ -280,6 +382,7 @@ impl Settings {
         mine.no_layer = theirs.no_layer.or(mine.no_layer);
         mine.base = theirs.base.or(mine.base);
         mine.total = theirs.total.or(mine.total);
+        self.shellcheck.overlay(other.shellcheck);
     }
 }
 
@@ -294,6 +397,8 @@ pub struct Config {
     settings: Settings,
     /// `--select`/`--extend-select`/`--ignore`, applied after the overrides.
     cli: RuleSettings,
+    /// [`Config::for_file`] when no override applies to any file.
+    same_for_all: std::sync::OnceLock<RuleSet>,
 }
 
 impl Config {
@@ -327,7 +432,7 @@ impl Config {
     pub fn parse(text: &str, origin: &Path) -> Result<Self, ConfigError> {
         let file = Origin::File(origin.to_path_buf());
         let mut walker = Walker::toml(file, text);
-        let settings = match toml::de::DeTable::parse(text) {
+        let mut settings = match toml::de::DeTable::parse(text) {
             Ok(table) => walker.settings(&node::from_toml_table(&table)),
             Err(err) => {
                 let message = err
@@ -343,11 +448,21 @@ impl Config {
             }
         };
         finish(walker)?;
+        // `path = "tools/shellcheck"` names a file next to the configuration; a bare name
+        // is looked up in `PATH` when run.
+        if let Some(program) = &mut settings.shellcheck.path
+            && program.is_relative()
+            && program.components().count() > 1
+            && let Some(dir) = normalize(origin).parent()
+        {
+            *program = normalize(&dir.join(&*program));
+        }
         Ok(Self {
             source: Some(origin.to_path_buf()),
             root: normalize(origin).parent().map(Path::to_path_buf),
             settings,
             cli: RuleSettings::default(),
+            same_for_all: std::sync::OnceLock::new(),
         })
     }
 
@@ -355,6 +470,7 @@ impl Config {
     /// `null` meaning absent). Keys present replace the configuration's; tables of rules,
     /// build arguments and labels merge key by key. Nothing changes on error.
     pub fn merge_json(&mut self, value: &serde_json::Value) -> Result<(), ConfigError> {
+        self.same_for_all = std::sync::OnceLock::new();
         let mut walker = Walker::json(Origin::Settings);
         let settings = walker.settings(&node::from_json(value));
         finish(walker)?;
@@ -370,6 +486,7 @@ impl Config {
         extend_select: &[String],
         ignore: &[String],
     ) -> Result<(), ConfigError> {
+        self.same_for_all = std::sync::OnceLock::new();
         let mut problems = Vec::new();
         let mut parse = |flag: &str, values: &[String]| -> Vec<Selector> {
             values
@@ -407,8 +524,16 @@ impl Config {
         Ok(())
     }
 
+    /// `--shellcheck` / `--no-shellcheck`: turn ShellCheck on or off whatever the
+    /// configuration says.
+    pub fn set_shellcheck_enabled(&mut self, enabled: bool) {
+        self.same_for_all = std::sync::OnceLock::new();
+        self.settings.shellcheck.enabled = Some(enabled);
+    }
+
     /// The directory override globs are relative to (the configuration file's).
     pub fn set_root(&mut self, dir: &Path) {
+        self.same_for_all = std::sync::OnceLock::new();
         self.root = Some(normalize(dir));
     }
 
@@ -420,6 +545,17 @@ impl Config {
     /// The rules that apply to the file at `path` (or to a file without a path), with
     /// their severities and options.
     pub fn for_file(&self, path: Option<&Path>) -> RuleSet {
+        if self.settings.overrides.as_ref().is_none_or(Vec::is_empty) {
+            // The same for every file: made once.
+            return self
+                .same_for_all
+                .get_or_init(|| self.make_for_file(None))
+                .clone();
+        }
+        self.make_for_file(path)
+    }
+
+    fn make_for_file(&self, path: Option<&Path>) -> RuleSet {
         let mut enabled = BTreeSet::new();
         let rules = &self.settings.rules;
         rules.apply(&mut enabled, true);
@@ -553,6 +689,19 @@ impl Config {
             no_layer: given.no_layer.unwrap_or(default.no_layer),
             base: given.base.unwrap_or(default.base),
             total: given.total.unwrap_or(default.total),
+        }
+    }
+
+    /// `[shellcheck]`, defaults filled in.
+    pub fn shellcheck(&self) -> ShellcheckSettings {
+        let given = &self.settings.shellcheck;
+        let default = ShellcheckSettings::default();
+        ShellcheckSettings {
+            enabled: given.enabled.unwrap_or(default.enabled),
+            path: given.path.clone().unwrap_or(default.path),
+            exclude: given.exclude.clone().unwrap_or(default.exclude),
+            severity: given.severity.unwrap_or(default.severity),
+            timeout: given.timeout.unwrap_or(default.timeout),
         }
     }
 }

@@ -12,6 +12,7 @@ use super::error::{ConfigProblem, Origin};
 use super::node::{Entry, Node, Span, Value};
 use super::{
     InlayHintOverlay, LabelSchema, Override, RuleSettings, RuleSeverity, Selector, Settings,
+    ShellcheckLevel, ShellcheckOverlay,
 };
 use crate::diagnostic::Category;
 use crate::text::LineIndex;
@@ -23,6 +24,7 @@ const TOP_KEYS: &[&str] = &[
     "registry",
     "labels",
     "editor",
+    "shellcheck",
 ];
 const RULE_KEYS: &[&str] = &["select", "extend-select", "ignore", "severity", "options"];
 const OVERRIDE_KEYS: &[&str] = &[
@@ -38,6 +40,9 @@ const REGISTRY_KEYS: &[&str] = &["offline", "mirrors", "insecure", "trusted"];
 const LABEL_KEYS: &[&str] = &["required"];
 const EDITOR_KEYS: &[&str] = &["inlay-hints"];
 const INLAY_KEYS: &[&str] = &["layers", "no-layer", "base", "total"];
+const SHELLCHECK_KEYS: &[&str] = &["enabled", "path", "exclude", "severity", "timeout"];
+/// The longest `[shellcheck] timeout`, in seconds.
+const MAX_SHELLCHECK_TIMEOUT: f64 = 600.0;
 
 /// Validates one configuration tree, remembering every problem.
 pub(crate) struct Walker<'a> {
@@ -279,6 +284,7 @@ impl<'a> Walker<'a> {
                         settings.inlay_hints = self.inlay_hints(&entry.node, &path);
                     }
                 }
+                "shellcheck" => settings.shellcheck = self.shellcheck(node, path),
                 _ => {}
             }
         }
@@ -593,7 +599,91 @@ impl<'a> Walker<'a> {
     }
 }
 
+impl Walker<'_> {
+    /// `[shellcheck]`: `enabled`, `path`, `exclude`, `severity`, `timeout`.
+    fn shellcheck(&mut self, node: &Node, path: &str) -> ShellcheckOverlay {
+        let mut out = ShellcheckOverlay::default();
+        for (key, entry) in self.table(node, path, "[shellcheck]", SHELLCHECK_KEYS) {
+            let path = join(path, &entry.key);
+            let node = &entry.node;
+            match key {
+                "enabled" => out.enabled = self.boolean(node, &path),
+                "path" => {
+                    if let Some(program) = self.string(node, &path) {
+                        if program.trim().is_empty() {
+                            self.bad(
+                                node,
+                                &path,
+                                "expected a program name or path, found an empty string",
+                            );
+                        } else {
+                            out.path = Some(program.into());
+                        }
+                    }
+                }
+                "exclude" => {
+                    let Some(items) = self.strings(node, &path) else {
+                        continue;
+                    };
+                    let mut codes = Vec::new();
+                    for (code, item) in items {
+                        match crate::shellcheck::parse_code(&code) {
+                            Some(code) => codes.push(code),
+                            None => self.bad(
+                                item,
+                                &path,
+                                format!(
+                                    "expected a ShellCheck code such as SC2086, found {}",
+                                    quote(&code)
+                                ),
+                            ),
+                        }
+                    }
+                    out.exclude = Some(codes);
+                }
+                "severity" => {
+                    let expected = format!("one of {}", ShellcheckLevel::NAMES.join(", "));
+                    match &node.value {
+                        Value::Str(s) => match ShellcheckLevel::parse(&s.to_ascii_lowercase()) {
+                            Some(level) => out.severity = Some(level),
+                            None => self.expected(node, &path, &expected),
+                        },
+                        _ => self.expected(node, &path, &expected),
+                    }
+                }
+                "timeout" => {
+                    let seconds = match node.value {
+                        Value::Int(i) => Some(i as f64),
+                        Value::Float(f) => Some(f),
+                        _ => None,
+                    };
+                    match seconds {
+                        Some(s) if s > 0.0 && s <= MAX_SHELLCHECK_TIMEOUT => {
+                            out.timeout = Some(std::time::Duration::from_secs_f64(s));
+                        }
+                        _ => self.expected(
+                            node,
+                            &path,
+                            "a number of seconds greater than 0 and at most 600",
+                        ),
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+}
+
 pub(crate) fn unknown_selector(s: &str) -> String {
+    if crate::shellcheck::parse_code(s).is_some() {
+        return format!(
+            "{} is a ShellCheck code, not a rule: ShellCheck's findings are configured in \
+             [shellcheck] (`exclude = [\"{}\"]`)",
+            quote(s),
+            s.trim().to_ascii_uppercase()
+        );
+    }
     let categories: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
     format!(
         "unknown rule or category {}; expected a rule code (SY001), a rule name \

@@ -127,7 +127,11 @@ fn the_full_schema_is_read() {
 #[test]
 fn defaults_enable_every_rule() {
     let config = parse("").unwrap();
-    assert_eq!(enabled(&config, None).len(), crate::rules::registry().len());
+    let on_by_default = crate::rules::registry()
+        .iter()
+        .filter(|e| e.meta.enabled_by_default())
+        .count();
+    assert_eq!(enabled(&config, None).len(), on_by_default);
     assert_eq!(config.inlay_hints(), InlayHintSettings::default());
     assert!(!config.registry_offline());
     assert_eq!(config.build_platform(), None);
@@ -219,7 +223,7 @@ fn errors_name_the_key_and_its_position() {
         (
             "rule = 1\n",
             ".dlint.toml:1:1: unknown key `rule`; expected one of: rules, overrides, build, \
-             registry, labels, editor",
+             registry, labels, editor, shellcheck",
         ),
         (
             "[rules]\nselect = [\"SY001\", \"SY999\"]\n",
@@ -397,7 +401,7 @@ fn json_settings_overlay_with_camel_case_and_key_paths() {
          severity, options\n\
          settings: rules.severity.SZ002: expected one of error, warning, info, off, found `loud`\n\
          settings: rulez: unknown key; expected one of: rules, overrides, build, registry, \
-         labels, editor"
+         labels, editor, shellcheck"
     );
     // Nothing changed.
     assert_eq!(config.build_platform(), Some("linux/amd64"));
@@ -545,4 +549,66 @@ fn trusted_registries_and_required_labels_reach_their_rules() {
         .map(|d| d.code)
         .collect();
     assert!(!codes.contains(&"SE005"), "{codes:?}");
+}
+
+#[test]
+fn shellcheck_settings_are_read_and_checked() {
+    let config = parse("").unwrap();
+    assert_eq!(config.shellcheck(), ShellcheckSettings::default());
+    assert!(!config.shellcheck().enabled);
+    let config = Config::parse(
+        "[shellcheck]\nenabled = true\npath = \"tools/shellcheck\"\nexclude = [\"SC2086\", \"sc2046\"]\n\
+         severity = \"Warning\"\ntimeout = 2.5\n",
+        Path::new("/repo/.dlint.toml"),
+    )
+    .unwrap();
+    let settings = config.shellcheck();
+    assert!(settings.enabled);
+    // A path with a directory is relative to the configuration file; a bare name is not.
+    assert_eq!(settings.path, Path::new("/repo/tools/shellcheck"));
+    assert_eq!(settings.exclude, ["SC2086", "SC2046"]);
+    assert_eq!(settings.severity, ShellcheckLevel::Warning);
+    assert_eq!(settings.timeout, std::time::Duration::from_millis(2500));
+    let bare = parse("[shellcheck]\npath = \"shellcheck-0.10\"\n").unwrap();
+    assert_eq!(bare.shellcheck().path, Path::new("shellcheck-0.10"));
+
+    // Editor settings on top, and the command line's `--shellcheck`/`--no-shellcheck`.
+    let mut config = config;
+    config
+        .merge_json(&serde_json::json!({"shellcheck": {"enabled": false, "timeout": 1}}))
+        .unwrap();
+    assert!(!config.shellcheck().enabled);
+    assert_eq!(config.shellcheck().exclude, ["SC2086", "SC2046"]);
+    assert_eq!(
+        config.shellcheck().timeout,
+        std::time::Duration::from_secs(1)
+    );
+    config.set_shellcheck_enabled(true);
+    assert!(config.shellcheck().enabled);
+
+    assert_eq!(
+        error("[shellcheck]\nexclude = [\"SC2086\", \"DL3008\"]\n"),
+        ".dlint.toml:2:22: shellcheck.exclude: expected a ShellCheck code such as SC2086, found `DL3008`"
+    );
+    assert_eq!(
+        error("[shellcheck]\nseverity = \"loud\"\n"),
+        ".dlint.toml:2:12: shellcheck.severity: expected one of style, info, warning, error, found `loud`"
+    );
+    assert_eq!(
+        error("[shellcheck]\ntimeout = 0\n"),
+        ".dlint.toml:2:11: shellcheck.timeout: expected a number of seconds greater than 0 and at most 600, found an integer"
+    );
+    assert_eq!(
+        error("[shellcheck]\nenable = true\n"),
+        ".dlint.toml:2:1: unknown key `enable` in [shellcheck]; expected one of: enabled, path, exclude, severity, timeout"
+    );
+    assert_eq!(
+        error("[rules]\nignore = [\"sc2086\"]\n"),
+        ".dlint.toml:2:11: rules.ignore: `sc2086` is a ShellCheck code, not a rule: \
+         ShellCheck's findings are configured in [shellcheck] (`exclude = [\"SC2086\"]`)"
+    );
+    assert_eq!(
+        error("[shellcheck]\npath = \"\"\n"),
+        ".dlint.toml:2:8: shellcheck.path: expected a program name or path, found an empty string"
+    );
 }

@@ -25,6 +25,7 @@ pub mod inlay;
 pub mod layers;
 pub mod navigation;
 pub mod settings;
+mod shellcheck;
 pub mod snapshot;
 mod transport;
 
@@ -138,6 +139,8 @@ pub struct Session {
     progress: AtomicU64,
     /// Orders snapshot builds, to keep the most recent ones.
     clock: AtomicU64,
+    /// ShellCheck's second pass (`shellcheck::schedule`).
+    shellcheck: shellcheck::State,
 }
 
 impl Default for Session {
@@ -153,6 +156,7 @@ impl Default for Session {
             caps: OnceLock::new(),
             progress: AtomicU64::new(0),
             clock: AtomicU64::new(0),
+            shellcheck: shellcheck::State::default(),
         }
     }
 }
@@ -472,8 +476,16 @@ impl Backend {
         // the handler on `$/cancelRequest`), so work still queued is skipped.
         let cancelled = Arc::new(AtomicBool::new(false));
         let _guard = CancelOnDrop(Arc::clone(&cancelled));
+        let small = || {
+            self.session
+                .read()
+                .get(uri)
+                .is_some_and(|doc| doc.text.len() <= INLINE_LINT_BYTES)
+        };
         let snap = match self.session.cached_snapshot(uri) {
             Some(snap) => snap,
+            // A small document parses faster than a thread hop takes.
+            None if small() => self.session.snapshot(uri).ok_or_else(|| not_open(uri))?,
             None => {
                 // Parsing a huge document is the slow part: do it off the async thread.
                 let session = Arc::clone(&self.session);
@@ -511,7 +523,7 @@ impl Backend {
             if session.version(&key) != Some(snap.version) {
                 return None;
             }
-            let diagnostics = publishable(&snap);
+            let diagnostics = shellcheck::publishable(&session, &snap);
             Some((snap, diagnostics))
         };
         let small = self
@@ -538,6 +550,7 @@ impl Backend {
             .await;
         self.show_problems().await;
         self.fetch_images(&snap);
+        shellcheck::schedule(&self.client, &self.session, &snap);
         self.refresh_tree(snap);
     }
 
@@ -681,7 +694,7 @@ async fn republish(client: &Client, session: &Arc<Session>, uri: Uri) {
     let key = uri.clone();
     let linted = tokio::task::spawn_blocking(move || {
         let snap = s.snapshot(&key)?;
-        Some((snap.version, publishable(&snap)))
+        Some((snap.version, shellcheck::publishable(&s, &snap)))
     })
     .await;
     if let Ok(Some((version, diagnostics))) = linted
@@ -881,8 +894,15 @@ impl LanguageServer for Backend {
         params: lsp::CodeActionParams,
     ) -> jsonrpc::Result<Option<lsp::CodeActionResponse>> {
         let uri = params.text_document.uri.clone();
+        let session = Arc::clone(&self.session);
         self.with_snapshot("code actions", &uri, move |snap| {
-            let actions = actions::code_actions(snap, params.range, &params.context);
+            let mut actions = actions::code_actions(snap, params.range, &params.context);
+            actions.extend(shellcheck::code_actions(
+                &session,
+                snap,
+                params.range,
+                &params.context,
+            ));
             (!actions.is_empty()).then_some(actions)
         })
         .await

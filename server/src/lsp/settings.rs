@@ -6,8 +6,8 @@
 
 use std::path::Path;
 
-pub use crate::config::InlayHintSettings;
 use crate::config::{Config, RuleSet};
+pub use crate::config::{InlayHintSettings, ShellcheckSettings};
 
 /// Settings of one document.
 #[derive(Debug, Clone)]
@@ -25,6 +25,9 @@ pub struct Settings {
     /// Whether to read the build context on disk for COPY sizes.
     pub read_context: bool,
     pub inlay_hints: InlayHintSettings,
+    /// ShellCheck on RUN bodies (`{"shellcheck": {"enabled": true}}`): a second pass after
+    /// the local findings are published.
+    pub shellcheck: ShellcheckSettings,
     /// Base URL of the rule documentation; a rule's page is `{docs_url}/{CODE}.md`.
     pub docs_url: String,
 }
@@ -52,6 +55,7 @@ impl Settings {
             platform: config.build_platform().map(str::to_owned),
             read_context: true,
             inlay_hints: config.inlay_hints(),
+            shellcheck: config.shellcheck(),
             docs_url: DEFAULT_DOCS_URL.to_owned(),
             config,
         }
@@ -123,6 +127,12 @@ mod tests {
         assert!(problems.is_empty(), "{problems:?}");
         assert!(settings.rules.is_enabled("SZ003"));
         assert!(settings.inlay_hints.no_layer);
+        assert!(!settings.shellcheck.enabled);
+        let client = serde_json::json!({"shellcheck": {"enabled": true, "exclude": ["sc2086"]}});
+        let (settings, problems) = Settings::resolve(Some(&doc), Some(&client));
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(settings.shellcheck.enabled);
+        assert_eq!(settings.shellcheck.exclude, ["SC2086"]);
         let bad = serde_json::json!({"rules": {"severity": {"SZ003": "loud"}}});
         let (settings, problems) = Settings::resolve(Some(&doc), Some(&bad));
         assert_eq!(problems.len(), 1);

@@ -191,8 +191,8 @@ struct Replacement<'a> {
 
 /// Write the findings of all `files` as one SARIF log, followed by a newline.
 pub fn render(out: &mut impl Write, files: &[FileDiagnostics<'_>]) -> io::Result<()> {
-    // The rules that have findings, by code; a code the registry does not know (none
-    // today) is described from its first finding.
+    // The rules that have findings, by code; a code the registry does not know (a
+    // ShellCheck code) is described from its first finding.
     let mut metas: BTreeMap<&str, Result<&'static RuleMeta, &Diagnostic>> = BTreeMap::new();
     for d in files.iter().flat_map(|f| f.diagnostics) {
         metas
@@ -260,6 +260,25 @@ fn rule<'a>(meta: Result<&'static RuleMeta, &'a Diagnostic>) -> Rule<'a> {
                     FixAvailability::None => "none",
                 },
                 upstream: meta.upstream,
+            },
+        },
+        // A ShellCheck code (`crate::shellcheck`): described by its first message, and
+        // documented on ShellCheck's wiki.
+        Err(d) if crate::shellcheck::is_code(d.code) => Rule {
+            id: d.code,
+            name: d.name,
+            short_description: Text { text: &d.message },
+            full_description: None,
+            help: None,
+            help_uri: crate::shellcheck::wiki_url(d.code),
+            default_configuration: Configuration {
+                level: level(d.severity),
+            },
+            properties: RuleProperties {
+                category: d.category.as_str(),
+                tags: vec![d.category.as_str(), crate::shellcheck::NAME],
+                fix: if d.fix.is_some() { "sometimes" } else { "none" },
+                upstream: Some(crate::shellcheck::NAME),
             },
         },
         Err(d) => Rule {
@@ -457,6 +476,26 @@ mod tests {
         let artifact = &run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
         assert_eq!(artifact["uri"], "a%20b/Dockerfile");
         assert_eq!(artifact["uriBaseId"], "%SRCROOT%");
+    }
+
+    #[test]
+    fn shellcheck_codes_are_rules_linking_to_the_wiki() {
+        let src = "FROM a\nRUN echo $x\n";
+        let mut d = diag(src, "$x", Severity::Info);
+        d.code = "SC2086";
+        d.name = crate::shellcheck::NAME;
+        d.message = "Double quote to prevent globbing and word splitting.".to_owned();
+        let log = sarif("Dockerfile", src, &[d]);
+        let rule = &log["runs"][0]["tool"]["driver"]["rules"][0];
+        assert_eq!(rule["id"], "SC2086");
+        assert_eq!(rule["name"], "shellcheck");
+        assert_eq!(
+            rule["shortDescription"]["text"],
+            "Double quote to prevent globbing and word splitting."
+        );
+        assert_eq!(rule["helpUri"], "https://www.shellcheck.net/wiki/SC2086");
+        assert_eq!(rule["properties"]["upstream"], "shellcheck");
+        assert_eq!(log["runs"][0]["results"][0]["ruleId"], "SC2086");
     }
 
     #[test]

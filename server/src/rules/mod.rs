@@ -29,6 +29,16 @@ pub enum FixAvailability {
     None,
 }
 
+/// Whether a rule runs when the configuration does not name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DefaultState {
+    /// Selected by `ALL`, by its category, and when nothing is selected.
+    On,
+    /// Opt-in (hadolint's DL1001 and DL3057, BuildKit's experimental checks): runs only
+    /// when selected by its code or name, never through `ALL` or its category.
+    Off,
+}
+
 /// Static facts about a rule.
 #[derive(Debug, Clone, Copy)]
 pub struct RuleMeta {
@@ -46,9 +56,17 @@ pub struct RuleMeta {
     /// Markdown documentation: first line is one sentence, then `## What it does`,
     /// `## Why is this bad?`, `## Example`, ...
     pub docs: &'static str,
+    /// Whether it runs without being selected by name; `On` unless `declare_rule!` says
+    /// `default: Off`.
+    pub default: DefaultState,
 }
 
 impl RuleMeta {
+    /// Whether the rule runs when the configuration does not name it.
+    pub const fn enabled_by_default(&self) -> bool {
+        matches!(self.default, DefaultState::On)
+    }
+
     /// The first sentence of the docs.
     pub fn summary(&self) -> &'static str {
         self.docs
@@ -69,16 +87,37 @@ pub struct Context<'a> {
     /// An analysis the caller already has (the language server's, with the configured
     /// platform, target and build context).
     shared: Option<&'a crate::layers::Analysis>,
+    /// Facts about the file that several rules derive the same way, made once per file.
+    memo: std::cell::RefCell<Vec<std::rc::Rc<dyn std::any::Any>>>,
     out: Vec<Diagnostic>,
 }
 
 /// What the caller knows about a Dockerfile's surroundings; `None` means unknown, and a
 /// rule that needs the fact stays silent.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct FileFacts {
     /// Whether the build context has a `.dockerignore` (or `<Dockerfile>.dockerignore`).
     pub has_dockerignore: Option<bool>,
+    /// The ignore file BuildKit would use (`<Dockerfile>.dockerignore` next to the
+    /// Dockerfile, else `.dockerignore` at the context root), parsed; `None` when there is
+    /// none or the context is unknown (see `has_dockerignore`).
+    pub dockerignore: Option<std::sync::Arc<crate::layers::dockerignore::DockerIgnore>>,
 }
+
+impl PartialEq for FileFacts {
+    fn eq(&self, other: &Self) -> bool {
+        let patterns = |f: &Self| -> Option<Vec<(String, bool)>> {
+            f.dockerignore.as_ref().map(|ig| {
+                ig.patterns()
+                    .map(|(text, exception)| (text.to_owned(), exception))
+                    .collect()
+            })
+        };
+        self.has_dockerignore == other.has_dockerignore && patterns(self) == patterns(other)
+    }
+}
+
+impl Eq for FileFacts {}
 
 impl FileFacts {
     /// Facts for a Dockerfile at `path` whose build context is its directory.
@@ -89,16 +128,73 @@ impl FileFacts {
             .unwrap_or(std::path::Path::new("."));
         let mut specific = path.file_name().unwrap_or_default().to_os_string();
         specific.push(".dockerignore");
+        // BuildKit prefers the Dockerfile's own ignore file over the context's.
+        let file = [path.with_file_name(specific), dir.join(".dockerignore")]
+            .into_iter()
+            .find_map(|p| {
+                std::fs::metadata(&p)
+                    .ok()
+                    .filter(std::fs::Metadata::is_file)
+                    .map(|m| (p, m))
+            });
         Self {
-            has_dockerignore: Some(
-                dir.join(".dockerignore").is_file() || dir.join(specific).is_file(),
-            ),
+            has_dockerignore: Some(file.is_some()),
+            dockerignore: file.and_then(|(p, m)| parsed_ignore(p, &m)),
+        }
+    }
+
+    /// Facts saying that the build context has this `.dockerignore` (for tests and
+    /// callers that read the file themselves).
+    pub fn with_dockerignore(text: &str) -> Self {
+        Self {
+            has_dockerignore: Some(true),
+            dockerignore: Some(std::sync::Arc::new(
+                crate::layers::dockerignore::DockerIgnore::parse(text),
+            )),
         }
     }
 }
 
+/// The parsed ignore file at `path`, reused while its size and modification time stay
+/// the same: the language server lints at every pause in typing, and compiling the
+/// patterns each time would be wasted.
+fn parsed_ignore(
+    path: std::path::PathBuf,
+    meta: &std::fs::Metadata,
+) -> Option<std::sync::Arc<crate::layers::dockerignore::DockerIgnore>> {
+    type Cache = std::collections::HashMap<
+        std::path::PathBuf,
+        (
+            Option<std::time::SystemTime>,
+            u64,
+            std::sync::Arc<crate::layers::dockerignore::DockerIgnore>,
+        ),
+    >;
+    static CACHE: std::sync::LazyLock<std::sync::Mutex<Cache>> =
+        std::sync::LazyLock::new(Default::default);
+    let stamp = (meta.modified().ok(), meta.len());
+    let lock = || {
+        CACHE
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    };
+    if let Some((modified, len, parsed)) = lock().get(&path)
+        && (*modified, *len) == stamp
+        && stamp.0.is_some()
+    {
+        return Some(std::sync::Arc::clone(parsed));
+    }
+    let bytes = std::fs::read(&path).ok()?;
+    let parsed = std::sync::Arc::new(crate::layers::dockerignore::DockerIgnore::parse(
+        &String::from_utf8_lossy(&bytes),
+    ));
+    lock().insert(path, (stamp.0, stamp.1, std::sync::Arc::clone(&parsed)));
+    Some(parsed)
+}
+
 static NO_FACTS: FileFacts = FileFacts {
     has_dockerignore: None,
+    dockerignore: None,
 };
 
 impl<'a> Context<'a> {
@@ -113,8 +209,26 @@ impl<'a> Context<'a> {
             facts,
             analysis: std::sync::OnceLock::new(),
             shared: None,
+            memo: std::cell::RefCell::default(),
             out: Vec::new(),
         }
+    }
+
+    /// The fact of type `T` about this file, made by `make` the first time a rule asks
+    /// (rules sharing a helper share its work: one pass over the file, not one per rule).
+    pub fn memo<T: 'static>(&self, make: impl FnOnce() -> T) -> std::rc::Rc<T> {
+        let found = self
+            .memo
+            .borrow()
+            .iter()
+            .find_map(|m| std::rc::Rc::clone(m).downcast::<T>().ok());
+        found.unwrap_or_else(|| {
+            let made = std::rc::Rc::new(make());
+            self.memo
+                .borrow_mut()
+                .push(std::rc::Rc::clone(&made) as std::rc::Rc<dyn std::any::Any>);
+            made
+        })
     }
 
     /// The layer analysis of the file (stages, reachability, per-step layers), computed on
@@ -209,9 +323,16 @@ pub struct OptionError {
 }
 
 /// Declares a unit-struct rule with its metadata. The doc text lives in a `&str` so that
-/// `dlint explain` can print it and tests can run its examples.
+/// `dlint explain` can print it and tests can run its examples. An optional trailing
+/// `default: Off` makes the rule opt-in ([`DefaultState`]).
 #[macro_export]
 macro_rules! declare_rule {
+    (@default) => {
+        $crate::rules::DefaultState::On
+    };
+    (@default $state:ident) => {
+        $crate::rules::DefaultState::$state
+    };
     (
         $(#[$attr:meta])*
         pub struct $name:ident;
@@ -222,7 +343,8 @@ macro_rules! declare_rule {
         fix: $fix:ident,
         since: $since:literal,
         upstream: $upstream:expr,
-        docs: $docs:expr $(,)?
+        docs: $docs:expr
+        $(, default: $state:ident)? $(,)?
     ) => {
         $(#[$attr])*
         #[derive(Debug, Default)]
@@ -238,6 +360,7 @@ macro_rules! declare_rule {
                 since: $since,
                 upstream: $upstream,
                 docs: $docs,
+                default: $crate::declare_rule!(@default $($state)?),
             };
         }
     };
@@ -347,10 +470,20 @@ pub fn run_rules_with(
     out
 }
 
-/// Run every registered rule.
+/// Run every rule that is enabled by default (what `dlint check` runs without a
+/// configuration).
 pub fn run_all(file: &Dockerfile, source: &str) -> Vec<Diagnostic> {
-    let all: Vec<&RuleEntry> = registry().iter().collect();
-    run(file, source, &all)
+    run_defaults_and(file, source, &[])
+}
+
+/// Run every rule that is enabled by default, and the rules of `also` (codes), which may
+/// be off by default.
+pub fn run_defaults_and(file: &Dockerfile, source: &str, also: &[&str]) -> Vec<Diagnostic> {
+    let entries: Vec<&RuleEntry> = registry()
+        .iter()
+        .filter(|e| e.meta.enabled_by_default() || also.contains(&e.meta.code))
+        .collect();
+    run(file, source, &entries)
 }
 
 #[cfg(test)]
@@ -395,20 +528,27 @@ mod tests {
         }
     }
 
-    /// The first ```dockerfile block at or after `from` in `docs`, and where it ends.
-    fn dockerfile_block(docs: &str, from: usize) -> Option<(&str, usize)> {
-        let fence = "```dockerfile\n";
-        let start = docs[from..].find(fence)? + from + fence.len();
+    /// The first fenced block of `lang` at or after `from` in `docs`, and where it ends.
+    fn fenced_block<'d>(docs: &'d str, from: usize, lang: &str) -> Option<(&'d str, usize)> {
+        let fence = format!("```{lang}\n");
+        let start = docs[from..].find(&fence)? + from + fence.len();
         let len = docs[start..].find("```")?;
         Some((&docs[start..start + len], start + len + 3))
     }
 
+    /// The first ```dockerfile block at or after `from` in `docs`, and where it ends.
+    fn dockerfile_block(docs: &str, from: usize) -> Option<(&str, usize)> {
+        fenced_block(docs, from, "dockerfile")
+    }
+
+    /// Every rule's examples run, whether or not the rule is enabled by default: the test
+    /// runs each rule of the registry directly, not through a [`crate::config::RuleSet`].
     #[test]
     fn doc_examples_fire_and_fixed_examples_do_not() {
-        // CA005 needs to know that there is no `.dockerignore`; no other rule reads it.
-        let facts = FileFacts {
-            has_dockerignore: Some(false),
-        };
+        assert!(
+            registry().iter().any(|e| !e.meta.enabled_by_default()),
+            "off-by-default rules are in the registry and covered here"
+        );
         for entry in registry() {
             let meta = entry.meta;
             let docs = meta.docs;
@@ -428,6 +568,15 @@ mod tests {
                 + end;
             let (good, _) = dockerfile_block(docs, instead)
                 .unwrap_or_else(|| panic!("{} `Use instead` block", meta.code));
+            // The build context of both examples: the ```dockerignore block of the example,
+            // if it shows one; else a context without `.dockerignore` (CA005 reads that).
+            let facts = match fenced_block(&docs[..instead], example, "dockerignore") {
+                Some((ignore, _)) => FileFacts::with_dockerignore(ignore),
+                None => FileFacts {
+                    has_dockerignore: Some(false),
+                    ..FileFacts::default()
+                },
+            };
             assert!(
                 !findings_with_facts(meta.code, bad, &facts).is_empty(),
                 "{}: the example does not trigger the rule:\n{bad}",
@@ -440,6 +589,30 @@ mod tests {
                 meta.code
             );
         }
+    }
+
+    #[test]
+    fn facts_read_the_ignore_file_buildkit_uses() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let dockerfile = dir.path().join("app.Dockerfile");
+        let facts = FileFacts::for_path(&dockerfile);
+        assert_eq!(facts.has_dockerignore, Some(false));
+        assert!(facts.dockerignore.is_none());
+        std::fs::write(dir.path().join(".dockerignore"), "build\n").expect("write");
+        let facts = FileFacts::for_path(&dockerfile);
+        assert_eq!(facts, FileFacts::with_dockerignore("build\n"));
+        // The Dockerfile's own ignore file wins, and a changed file is read again.
+        let specific = dir.path().join("app.Dockerfile.dockerignore");
+        std::fs::write(&specific, "*.md\n").expect("write");
+        assert_eq!(
+            FileFacts::for_path(&dockerfile),
+            FileFacts::with_dockerignore("*.md\n")
+        );
+        std::fs::write(&specific, "*.md\n!README.md\n").expect("write");
+        assert_eq!(
+            FileFacts::for_path(&dockerfile),
+            FileFacts::with_dockerignore("*.md\n!README.md\n")
+        );
     }
 
     #[test]

@@ -198,6 +198,7 @@ impl Walker<'_> {
 
     fn walk(&mut self, node: Node, depth: u32) {
         let mut cursor = node.walk();
+        let mut previous: Option<Node> = None;
         for child in node.children(&mut cursor) {
             match child.kind() {
                 "command" => self.command(child, depth),
@@ -213,6 +214,8 @@ impl Walker<'_> {
                         next: None,
                         depth,
                     });
+                    // `X=$(a | b)` runs commands too.
+                    self.walk(child, depth + 1);
                 }
                 "&&" | "||" | ";" | "|" | "|&" | "&" | ";;" => {
                     let op = match child.kind() {
@@ -222,11 +225,7 @@ impl Walker<'_> {
                         "&" => Operator::Background,
                         _ => Operator::Seq,
                     };
-                    if let Some(last) = self.out.last_mut()
-                        && last.next.is_none()
-                    {
-                        last.next = Some(op);
-                    }
+                    self.join(previous, op, depth);
                 }
                 "subshell"
                 | "command_substitution"
@@ -246,6 +245,9 @@ impl Walker<'_> {
                 }
                 _ => self.walk(child, depth),
             }
+            if !child.is_extra() {
+                previous = Some(child);
+            }
         }
         // A newline between statements is a sequence.
         if matches!(
@@ -253,6 +255,37 @@ impl Walker<'_> {
             "program" | "compound_statement" | "do_group" | "subshell"
         ) {
             self.fill_newline_ops();
+        }
+    }
+
+    /// Record `op` as the operator after the command it follows: the last of the outermost
+    /// commands of `left`, the operand before it (`a $(b) && c` joins `a`, not `b`). When
+    /// that command sits in a group (`{ a; b; } | c`), the `;` that closed the group gives
+    /// way to the operator that joins the group.
+    fn join(&mut self, left: Option<Node>, op: Operator, depth: u32) {
+        let (start, end) = left.map_or((0, usize::MAX), |n| (n.start_byte(), n.end_byte()));
+        // Commands are in source order: those of `left` are at the end. Scanning back stops
+        // at the first one at this level, so a long chain costs one step per operator.
+        let mut target: Option<usize> = None;
+        for i in (0..self.out.len()).rev() {
+            let c = &self.out[i];
+            if c.range.start < start {
+                break;
+            }
+            if c.range.end > end {
+                continue;
+            }
+            if target.is_none_or(|t| c.depth < self.out[t].depth) {
+                target = Some(i);
+            }
+            if c.depth <= depth {
+                break;
+            }
+        }
+        if let Some(last) = target.map(|t| &mut self.out[t])
+            && (last.next.is_none() || last.depth > depth)
+        {
+            last.next = Some(op);
         }
     }
 
@@ -293,24 +326,15 @@ impl Walker<'_> {
             self.walk(n, depth + 1);
         }
         let range = Self::range(node);
-        // Nested commands found in arguments were pushed first; keep source order.
-        let at = self
-            .out
-            .iter()
-            .rposition(|c| c.range.start < range.start)
-            .map_or(0, |i| i + 1);
-        self.out.insert(
-            at,
-            Command {
-                name,
-                args,
-                env,
-                redirects,
-                range,
-                next: None,
-                depth,
-            },
-        );
+        self.insert_in_order(Command {
+            name,
+            args,
+            env,
+            redirects,
+            range,
+            next: None,
+            depth,
+        });
     }
 
     fn declaration(&mut self, node: Node, depth: u32) {
@@ -322,10 +346,12 @@ impl Walker<'_> {
                 name = Some(self.word(child));
             } else if child.kind() != "comment" {
                 args.push(self.word(child));
+                // `export X=$(a | b)` runs commands too.
+                self.walk(child, depth + 1);
             }
         }
         let range = Self::range(node);
-        self.out.push(Command {
+        self.insert_in_order(Command {
             name,
             args,
             env: vec![],
@@ -334,6 +360,17 @@ impl Walker<'_> {
             next: None,
             depth,
         });
+    }
+
+    /// Add `command` after the commands that start before it: the commands nested in its
+    /// words were found first.
+    fn insert_in_order(&mut self, command: Command) {
+        let at = self
+            .out
+            .iter()
+            .rposition(|c| c.range.start < command.range.start)
+            .map_or(0, |i| i + 1);
+        self.out.insert(at, command);
     }
 }
 

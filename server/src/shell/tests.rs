@@ -107,3 +107,33 @@ fn no_sh_script_under_powershell_or_windows_bases() {
         .collect();
     assert_eq!(scripts, [true, false, false, false, true]);
 }
+
+#[test]
+fn an_operator_after_a_group_joins_the_group() {
+    // The `;` that closes the group gives way to the pipe that joins it.
+    let c = commands("FROM a\nRUN { echo a; echo b; } | tee log && (cd x && make) | sort\n");
+    let names: Vec<_> = c.iter().map(|c| c.0.as_str()).collect();
+    assert_eq!(names, ["echo", "echo", "tee", "cd", "make", "sort"]);
+    assert_eq!(c[0].2, Some(Operator::Seq));
+    assert_eq!(c[1].2, Some(Operator::Pipe));
+    assert_eq!(c[2].2, Some(Operator::And));
+    assert_eq!(c[3].2, Some(Operator::And));
+    assert_eq!(c[4].2, Some(Operator::Pipe));
+    // An operator after a command with a substitution joins that command, not the
+    // commands inside its words.
+    let c = commands("FROM a\nRUN echo $(date; id) && ls\n");
+    let names: Vec<_> = c.iter().map(|c| c.0.as_str()).collect();
+    assert_eq!(names, ["echo", "date", "id", "ls"]);
+    assert_eq!(c[0].2, Some(Operator::And));
+    assert_eq!(c[1].2, Some(Operator::Seq));
+    assert_eq!(c[3].2, None);
+}
+
+#[test]
+fn commands_in_assignments_are_found() {
+    let c = commands("FROM a\nRUN X=$(curl -s u | sha256sum) && export Y=\"$(uname -m)\"\n");
+    let names: Vec<_> = c.iter().map(|c| c.0.as_str()).collect();
+    assert_eq!(names, ["", "curl", "sha256sum", "export", "uname"]);
+    assert_eq!(c[1].2, Some(Operator::Pipe));
+    assert_eq!(c[0].2, Some(Operator::And));
+}

@@ -115,7 +115,10 @@ mod tests {
                         ONBUILD COPY * /app/\n";
 
     fn facts(has_dockerignore: Option<bool>) -> FileFacts {
-        FileFacts { has_dockerignore }
+        FileFacts {
+            has_dockerignore,
+            ..FileFacts::default()
+        }
     }
 
     #[test]

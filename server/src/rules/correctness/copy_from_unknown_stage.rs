@@ -22,6 +22,19 @@ hadolint's DL3022 reports any value that is not an earlier stage's name and has 
 so it flags `--from=0` and `--from=docker.io/library/alpine` too; dlint knows stage
 indexes and image references.
 
+Differences from hadolint DL3022: besides stage indexes and image references (above),
+dlint substitutes `ARG`s in `--from` as BuildKit does, so `ARG VARIANT=staging` then
+`COPY --from=${VARIANT} ...` copies from the stage `staging`:
+
+```dockerfile
+FROM busybox:1.36 AS staging
+RUN echo staging > /variant
+FROM busybox:1.36
+ARG VARIANT=staging
+# hadolint DL3022 here; dlint: fine, the stage `staging`
+COPY --from=${VARIANT} /variant /variant
+```
+
 ## Why is this bad?
 A mistyped stage name does not fail where it is written: the builder tries to pull
 `docker.io/library/<name>`, fails with an access error (or worse, finds an image of that

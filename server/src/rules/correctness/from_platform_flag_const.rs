@@ -10,9 +10,19 @@ const DOCS: &str = r"Checks for `FROM --platform` with a fixed platform.
 ## What it does
 Flags `FROM --platform=linux/amd64` and other values without variables. A stage whose
 name mentions the platform's OS or architecture (`AS build-amd64`) is left alone: it is
-one of several per-platform stages, chosen on purpose. hadolint's DL3029 reports every
-`--platform`, including `--platform=$BUILDPLATFORM`, which is the recommended way to run
-build tools natively.
+one of several per-platform stages, chosen on purpose.
+
+Differences from hadolint DL3029: hadolint 2.15 reports every `--platform` except
+`$BUILDPLATFORM` and `$TARGETPLATFORM`, also a value built from a variable
+(`--platform=linux/${ARCH}`, chosen by the build) and the per-platform stages that dlint
+leaves alone:
+
+```dockerfile
+# hadolint DL3029 on both; dlint: fine, one stage per platform, picked by the build
+FROM --platform=linux/amd64 rocm/dev-almalinux-8:6.4-complete AS base-amd64
+FROM --platform=linux/arm64 almalinux:8 AS base-arm64
+FROM base-${TARGETARCH}
+```
 
 ## Why is this bad?
 A fixed platform pins the image to one architecture whatever the build asks for:

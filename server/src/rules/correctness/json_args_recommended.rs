@@ -12,6 +12,18 @@ Flags `CMD` and `ENTRYPOINT` written as a command line (`CMD node server.js`) ra
 a JSON array, unless the command starts with `exec` (the shell then replaces itself with
 the program). A malformed JSON array (`CMD ['nginx']`) is left to `invalid-json-arguments`. Instructions in a Windows shell are left alone.
 
+Differences from hadolint DL3025: hadolint also flags `HEALTHCHECK CMD` in shell form
+(the health check is not the container's main process: signals do not matter there), a
+command that starts with `exec`, and a malformed JSON array, which dlint leaves to
+`invalid-json-arguments` (and a valid array with escaped quotes, which hadolint's parser
+misreads: `CMD ["a\\\"b"]`):
+
+```dockerfile
+FROM nginx:1.27
+# hadolint DL3025 here; dlint: fine
+HEALTHCHECK CMD curl --fail http://localhost/ || exit 1
+```
+
 ## Why is this bad?
 The shell form runs `/bin/sh -c "node server.js"`: the shell is PID 1 and the program
 its child. `docker stop` sends `SIGTERM` to the shell, which does not pass it on, so the

@@ -2,8 +2,11 @@
 
 mod copy_from_self;
 mod copy_from_unknown_stage;
+mod copy_ignored_file;
 mod copy_multiple_sources_to_file;
+mod copy_relative_destination;
 mod duplicate_stage_name;
+mod env_self_reference;
 mod expose_invalid;
 mod expose_protocol_casing;
 mod from_platform_flag_const;
@@ -12,6 +15,7 @@ mod json_args_recommended;
 mod multiple_cmd;
 mod multiple_entrypoint;
 mod multiple_healthcheck;
+mod pipefail_missing;
 mod redundant_target_platform;
 mod reserved_stage_name;
 mod single;
@@ -22,8 +26,11 @@ mod workdir_relative_path;
 
 pub use copy_from_self::CopyFromSelf;
 pub use copy_from_unknown_stage::CopyFromUnknownStage;
+pub use copy_ignored_file::CopyIgnoredFile;
 pub use copy_multiple_sources_to_file::CopyMultipleSourcesToFile;
+pub use copy_relative_destination::CopyRelativeDestination;
 pub use duplicate_stage_name::DuplicateStageName;
+pub use env_self_reference::EnvSelfReference;
 pub use expose_invalid::ExposeInvalid;
 pub use expose_protocol_casing::ExposeProtocolCasing;
 pub use from_platform_flag_const::FromPlatformFlagConst;
@@ -32,6 +39,7 @@ pub use json_args_recommended::JsonArgsRecommended;
 pub use multiple_cmd::MultipleCmd;
 pub use multiple_entrypoint::MultipleEntrypoint;
 pub use multiple_healthcheck::MultipleHealthcheck;
+pub use pipefail_missing::PipefailMissing;
 pub use redundant_target_platform::RedundantTargetPlatform;
 pub use reserved_stage_name::ReservedStageName;
 pub use undefined_arg_in_from::UndefinedArgInFrom;
@@ -109,5 +117,21 @@ pub static RULES: &[RuleEntry] = &[
     RuleEntry {
         meta: &FromPlatformFlagConst::META,
         new: || Box::new(FromPlatformFlagConst),
+    },
+    RuleEntry {
+        meta: &EnvSelfReference::META,
+        new: || Box::new(EnvSelfReference),
+    },
+    RuleEntry {
+        meta: &CopyRelativeDestination::META,
+        new: || Box::new(CopyRelativeDestination::default()),
+    },
+    RuleEntry {
+        meta: &PipefailMissing::META,
+        new: || Box::new(PipefailMissing::default()),
+    },
+    RuleEntry {
+        meta: &CopyIgnoredFile::META,
+        new: || Box::new(CopyIgnoredFile),
     },
 ];

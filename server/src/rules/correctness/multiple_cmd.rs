@@ -11,6 +11,10 @@ const DOCS: &str = r#"Checks for more than one `CMD` in a stage.
 Flags each `CMD` of a stage after the first, pointing at the one it overrides.
 `ONBUILD CMD` is a trigger for later builds and is not counted.
 
+Differences from hadolint DL4003: in a file without `FROM`, where no instruction belongs to
+a stage, dlint reports only the missing `FROM` (`missing-from`); hadolint also reports every
+`CMD` after the first.
+
 ## Why is this bad?
 `CMD` sets the image's default command, and each `CMD` replaces the one before: only
 the last `CMD` of a stage ends up in the image. An earlier one is dead text that readers

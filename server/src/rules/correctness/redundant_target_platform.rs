@@ -29,6 +29,7 @@ FROM alpine:3.20
 ## References
 - [Dockerfile reference: FROM](https://docs.docker.com/reference/dockerfile/#from)
 - [BuildKit check: RedundantTargetPlatform](https://docs.docker.com/reference/build-checks/redundant-target-platform/)
+- [hadolint DL3065](https://github.com/hadolint/hadolint/wiki/DL3065)
 ";
 
 declare_rule! {
@@ -40,7 +41,7 @@ declare_rule! {
     severity: Warning,
     fix: Always,
     since: "0.1.0",
-    upstream: Some("buildkit: RedundantTargetPlatform"),
+    upstream: Some("hadolint: DL3065; buildkit: RedundantTargetPlatform"),
     docs: DOCS,
 }
 

@@ -5,13 +5,26 @@ use crate::layers::Base;
 use crate::model::InstructionKind;
 use crate::rules::{Context, Rule, RuleMeta};
 
-const DOCS: &str = r"Checks for a relative `WORKDIR` in a stage that has not set an absolute one.
+const DOCS: &str = r#"Checks for a relative `WORKDIR` in a stage that has not set an absolute one.
 
 ## What it does
 Flags `WORKDIR app` (a relative path) when neither the stage nor a stage of this file it
-is built `FROM` has set an absolute `WORKDIR` before. A path starting with a variable is
-taken as absolute. Stages built `FROM scratch` are left alone: their working directory is
-`/`, so the relative path is certain.
+is built `FROM` has set an absolute `WORKDIR` before. Quotes do not count (`WORKDIR
+"/opt/app"` is absolute), and a path starting with a variable is taken as absolute. Stages
+built `FROM scratch` are left alone: their working directory is `/`, so the relative path is
+certain.
+
+Differences from hadolint DL3000: hadolint flags every relative `WORKDIR`, also one that
+follows an absolute `WORKDIR` of the same stage. dlint, like BuildKit's
+`WorkdirRelativePath` check, does not: there the path is relative to a directory the file
+itself set, so the result is known.
+
+```dockerfile
+FROM alpine:3.20
+WORKDIR /src
+# hadolint DL3000 here; dlint: fine, this is /src/tools
+WORKDIR tools
+```
 
 ## Why is this bad?
 A relative `WORKDIR` is joined to the working directory of the base image, which the
@@ -35,7 +48,7 @@ COPY . .
 ## References
 - [Dockerfile reference: WORKDIR](https://docs.docker.com/reference/dockerfile/#workdir)
 - [BuildKit check: WorkdirRelativePath](https://docs.docker.com/reference/build-checks/workdir-relative-path/)
-";
+"#;
 
 declare_rule! {
     /// A relative `WORKDIR` before any absolute one.
@@ -50,8 +63,10 @@ declare_rule! {
     docs: DOCS,
 }
 
-/// Whether a WORKDIR path is absolute (or starts with a variable that may be).
+/// Whether a WORKDIR path is absolute (or starts with a variable that may be); quotes
+/// around the path (`"/opt/app"`, `'$HOME'`) do not count.
 pub(crate) fn is_absolute(path: &str) -> bool {
+    let path = path.trim_start_matches(['"', '\'']);
     let b = path.as_bytes();
     path.starts_with(['/', '\\', '$'])
         || (b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':')
@@ -92,7 +107,7 @@ impl Rule for WorkdirRelativePath {
                     )
                     .with_help(format!(
                         "Use an absolute path, e.g. `WORKDIR /{}`",
-                        word.value.trim_start_matches("./")
+                        word.value.trim_matches(['"', '\'']).trim_start_matches("./")
                     ));
                 }
             }
@@ -117,5 +132,13 @@ mod tests {
         let text = "FROM img AS a\nWORKDIR /src\nFROM a\nWORKDIR sub\nFROM scratch\nWORKDIR x\n\
                     FROM img\nWORKDIR $HOME\nWORKDIR y\nFROM mcr.microsoft.com/windows\nWORKDIR C:\\app\n";
         assert_eq!(lines("CO008", text), [] as [u32; 0]);
+    }
+
+    #[test]
+    fn quoted_paths_are_judged_without_their_quotes() {
+        let text = "FROM img\nWORKDIR \"/usr/bin/app/\"\nFROM img\nWORKDIR \"${HOME}\"\n\
+                    FROM img\nWORKDIR '/opt'\n";
+        assert_eq!(lines("CO008", text), [] as [u32; 0]);
+        assert_eq!(lines("CO008", "FROM img\nWORKDIR \"app\"\n"), [2]);
     }
 }

@@ -35,6 +35,21 @@ keeping a slow, stable step apart from a changing one is a sound use of the cach
 cleanups and rows of small RUNs in a stage whose files are only copied out by another
 stage (`COPY --from=builder`): the size of its layers does not reach any image.
 
+Differences from hadolint DL3059: hadolint reports each RUN that follows another RUN when
+neither holds more than two commands, whatever they do; dlint reports the three cases
+above only, and a row once (at its first RUN, naming the others), not each RUN of it.
+Consecutive RUNs that each install or build something, which hadolint reports, are left
+alone on purpose: they are separate cache steps. And a row of small RUNs is reported from
+3 on by default (`min-runs`):
+
+```dockerfile
+FROM python:3.12-slim
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+# hadolint DL3059 here; dlint: fine, two slow steps cached apart
+RUN python -m spacy download en_core_web_sm
+```
+
 ## Why is this bad?
 Every RUN commits a layer, and a layer only ever adds to the image: deleting a file in a
 later layer hides it but still ships its bytes in the earlier one. A cleanup in its own
@@ -111,6 +126,7 @@ impl UnchainedRuns {
         since: "0.1.0",
         upstream: Some("hadolint: DL3059"),
         docs: DOCS,
+        default: crate::rules::DefaultState::On,
     };
 }
 

@@ -13,11 +13,26 @@ use crate::shell::Word;
 const DOCS: &str = r"Checks for package installs without the option that answers their confirmation prompt.
 
 ## What it does
-Flags `apt-get install` (and `apt`), `yum install`, `dnf install` and `zypper install`
-(with their other changing subcommands: `upgrade`, `remove`, `groupinstall`, ...) that do
-not say yes in advance: `-y`, `--yes`, `--assume-yes` or `-qq` for apt; `-y` or
-`--assumeyes` for yum and dnf; `-n`/`--non-interactive` before the subcommand, or
-`-y`/`--no-confirm` after it, for zypper. The fix adds `-y` after the subcommand.
+Flags `apt-get install` (and `apt`), `yum install`, `dnf install`, `microdnf install` and
+`zypper install` (with their other changing subcommands: `upgrade`, `remove`,
+`groupinstall`, ...) that do not say yes in advance: `-y`, `--yes`, `--assume-yes` or `-qq`
+for apt; `-y` or `--assumeyes` for yum, dnf and microdnf; `-n`/`--non-interactive` before
+the subcommand, or `-y`/`--no-confirm` after it, for zypper. The fix adds `-y` after the
+subcommand.
+
+microdnf used to assume yes; since 2021 it asks like dnf (RHEL 9 and UBI 9 images), and
+`-y` is accepted by every version.
+
+Differences from hadolint (DL3014 apt-get, DL3030 yum, DL3034 zypper, DL3038 dnf and
+microdnf): hadolint checks only installs (`install`, `groupinstall`, `localinstall`), and
+for apt only `apt-get`. dlint also reports `apt install`, and `upgrade`, `remove` or
+`autoremove` without `-y`, which stop a build in the same way:
+
+```dockerfile
+FROM debian:12
+# dlint only: `apt` asks as `apt-get` does
+RUN apt update && apt install ./tool.deb
+```
 
 ## Why is this bad?
 These commands ask ‘Do you want to continue? [Y/n]’ before changing anything. A build has
@@ -120,10 +135,6 @@ fn prompting<'c>(call: &'c Call<'_>) -> Option<&'c Word> {
                     "group",
                 ],
             )?;
-            // microdnf never asks.
-            if call.name == "microdnf" {
-                return None;
-            }
             let yes = call.has_option(&["--assumeyes", "--setopt=assumeyes"]) || short_flag(&['y']);
             (!yes).then_some(sub)
         }
@@ -215,6 +226,18 @@ mod tests {
     }
 
     #[test]
+    fn microdnf_and_dnf_forms_are_flagged() {
+        assert_eq!(
+            lines(
+                CODE,
+                "FROM a\nRUN microdnf install wget\nRUN microdnf --nodocs --setopt=install_weak_deps=0 install $PKGS\n\
+                 RUN dnf --setopt=tsflags=nodocs install x\nRUN dnf -q groupinstall g\nRUN yum localinstall ./a.rpm\n"
+            ),
+            [2, 3, 4, 5, 6]
+        );
+    }
+
+    #[test]
     fn every_way_of_saying_yes_is_clean() {
         for text in [
             "FROM a\nRUN apt-get install -y x\n",
@@ -226,7 +249,8 @@ mod tests {
             "FROM a\nRUN apt-get update\n",
             "FROM a\nRUN yum -y install x && dnf install --assumeyes y\n",
             "FROM a\nRUN zypper -n install x && zypper in -y y && zypper --non-interactive up\n",
-            "FROM a\nRUN microdnf install x\n",
+            "FROM a\nRUN microdnf install -y x && microdnf --assumeyes remove y\n",
+            "FROM a\nRUN microdnf clean all\n",
         ] {
             assert_eq!(lines(CODE, text), [] as [u32; 0], "{text}");
         }

@@ -71,6 +71,7 @@ impl InvalidLabelValue {
         since: "0.1.0",
         upstream: Some("hadolint: DL3051, DL3052, DL3053, DL3054, DL3055, DL3056, DL3058"),
         docs: DOCS,
+        default: crate::rules::DefaultState::On,
     };
 }
 

@@ -8,10 +8,16 @@ use crate::rules::{Context, Rule, RuleMeta};
 const DOCS: &str = r#"Checks label keys against Docker's naming guidelines.
 
 ## What it does
-Flags a `LABEL` key that is not made of lower-case letters, digits, `.` and `-`, that does
-not begin and end with a letter or digit, that has two separators in a row (`..`, `--`), or
-that uses a namespace Docker reserves (`com.docker.`, `io.docker.`, `org.dockerproject.`).
-Keys with variables are not judged.
+Flags a `LABEL` key that is not made of lower-case letters, digits, `.`, `-` and `_`, that
+does not begin and end with a letter or digit, that has two separators in a row (`..`,
+`--`), or that uses a namespace Docker reserves (`com.docker.`, `io.docker.`,
+`org.dockerproject.`). Keys with variables are not judged.
+
+The underscore is accepted, as hadolint DL3048 accepts it, although Docker's guidelines
+list only `.` and `-`: vendors' own label schemes use it (Red Hat's
+`com.redhat.license_terms`, Fly.io's `fly_launch_runtime`), and it neither collides nor
+makes keys harder to query. Differences from hadolint: `a.-b` and `a-.b` count as two
+separators in a row here, not only `..` and `--`; a key may begin with a digit.
 
 ## Why is this bad?
 Labels from many tools share one flat namespace. Docker's guidelines (reverse-DNS prefixes,
@@ -63,9 +69,9 @@ fn problem(key: &str) -> Option<&'static str> {
     }
     if !key
         .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'))
     {
-        return Some("should hold only lower-case letters, digits, `.` and `-`");
+        return Some("should hold only lower-case letters, digits, `.`, `-` and `_`");
     }
     let edge = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
     if !edge(key.chars().next()) || !edge(key.chars().last()) {
@@ -116,21 +122,21 @@ mod tests {
             [(
                 2,
                 "Description".to_owned(),
-                "Label key `Description` should hold only lower-case letters, digits, `.` and `-`"
+                "Label key `Description` should hold only lower-case letters, digits, `.`, `-` and `_`"
                     .to_owned()
             )]
         );
         assert_eq!(
             lines(
                 CODE,
-                "FROM a\nLABEL com.docker.x=1\nLABEL a..b=1\nLABEL -a=1\nLABEL \"my key\"=1\nLABEL a_b=1\n"
+                "FROM a\nLABEL com.docker.x=1\nLABEL a..b=1\nLABEL -a=1\nLABEL \"my key\"=1\nLABEL a_=1\n"
             ),
             [2, 3, 4, 5, 6]
         );
         assert_eq!(
             lines(
                 CODE,
-                "FROM a\nLABEL org.opencontainers.image.title=x version=1 com.example.vendor-name=y\nLABEL $KEY=1\n"
+                "FROM a\nLABEL org.opencontainers.image.title=x version=1 com.example.vendor-name=y\nLABEL $KEY=1\nLABEL com.redhat.license_terms=x fly_launch_runtime=y\n"
             ),
             [] as [u32; 0]
         );

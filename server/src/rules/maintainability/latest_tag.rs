@@ -12,6 +12,22 @@ Flags a `FROM` whose image has no tag (`FROM python`) or the tag `latest`, and n
 The reference is judged after `ARG` defaults are substituted, so `FROM python:${PY}` with
 `ARG PY=3.12` is fine and `ARG PY=latest` is not.
 
+Differences from hadolint DL3006 and DL3007: hadolint does not substitute `ARG` defaults,
+so it misses `ARG BASE=python` + `FROM ${BASE}`, which dlint reports; and it takes a
+reference that builds a stage name from a variable (`FROM base-${TARGETARCH}`, one of the
+stages `base-amd64` and `base-arm64`), or names a stage by its index (`FROM 0`, as Buildah
+allows), for an untagged image, which dlint knows is a stage:
+
+```dockerfile
+ARG BASE=quay.io/jupyter/base-notebook
+# dlint only: the default pulls `latest`
+FROM ${BASE}
+FROM alpine:3.20 AS base-amd64
+FROM alpine:3.20 AS base-arm64
+# hadolint DL3006 here; dlint: fine, a stage
+FROM base-${TARGETARCH}
+```
+
 ## Why is this bad?
 `latest` moves: the same Dockerfile builds a different image next month, a new major
 version can break the build or the application, and the build cache of every layer is lost

@@ -73,6 +73,7 @@ impl MissingLabel {
         since: "0.1.0",
         upstream: Some("hadolint: DL3049, DL3050"),
         docs: DOCS,
+        default: crate::rules::DefaultState::On,
     };
 }
 

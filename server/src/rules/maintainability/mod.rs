@@ -2,6 +2,8 @@
 
 mod add_local_file;
 mod apt_in_run;
+mod cd_in_run;
+mod inline_ignore_pragma;
 mod install_without_yes;
 mod invalid_label_value;
 pub(crate) mod key_value;
@@ -10,8 +12,11 @@ mod labels;
 mod latest_tag;
 mod legacy_key_value_format;
 mod maintainer_deprecated;
+mod missing_healthcheck;
 mod missing_label;
 mod pinning;
+mod pointless_command;
+mod shell_symlink;
 mod system_upgrade;
 mod unpinned_apk_package;
 mod unpinned_apt_package;
@@ -27,13 +32,18 @@ mod wget_progress_bar;
 
 pub use add_local_file::AddLocalFile;
 pub use apt_in_run::AptInRun;
+pub use cd_in_run::CdInRun;
+pub use inline_ignore_pragma::InlineIgnorePragma;
 pub use install_without_yes::InstallWithoutYes;
 pub use invalid_label_value::InvalidLabelValue;
 pub use label_key_format::LabelKeyFormat;
 pub use latest_tag::LatestTag;
 pub use legacy_key_value_format::LegacyKeyValueFormat;
 pub use maintainer_deprecated::MaintainerDeprecated;
+pub use missing_healthcheck::MissingHealthcheck;
 pub use missing_label::MissingLabel;
+pub use pointless_command::PointlessCommand;
+pub use shell_symlink::ShellSymlink;
 pub use system_upgrade::SystemUpgrade;
 pub use unpinned_apk_package::UnpinnedApkPackage;
 pub use unpinned_apt_package::UnpinnedAptPackage;
@@ -134,5 +144,25 @@ pub static RULES: &[RuleEntry] = &[
     RuleEntry {
         meta: &UnusedSuppression::META,
         new: || Box::new(UnusedSuppression),
+    },
+    RuleEntry {
+        meta: &CdInRun::META,
+        new: || Box::new(CdInRun),
+    },
+    RuleEntry {
+        meta: &ShellSymlink::META,
+        new: || Box::new(ShellSymlink),
+    },
+    RuleEntry {
+        meta: &PointlessCommand::META,
+        new: || Box::new(PointlessCommand),
+    },
+    RuleEntry {
+        meta: &MissingHealthcheck::META,
+        new: || Box::new(MissingHealthcheck),
+    },
+    RuleEntry {
+        meta: &InlineIgnorePragma::META,
+        new: || Box::new(InlineIgnorePragma),
     },
 ];

@@ -14,10 +14,18 @@ const DOCS: &str = r"Checks for upgrades of every installed package in a RUN.
 Flags `apt-get upgrade`, `apt-get dist-upgrade` and `apt-get full-upgrade` (and the same
 with `apt`), and `zypper dist-upgrade` (`zypper dup`).
 
-This rule is informational. hadolint reports the apt case as an error (DL3005) and the
-zypper case as a warning (DL3035). Yet upgrading is also how many images take security
-fixes before their base image is rebuilt, so dlint leaves the decision to you and states
-the cost here.
+This rule is informational: upgrading is also how many images take security fixes before
+their base image is rebuilt, so dlint leaves the decision to you and states the cost here.
+
+Differences from hadolint DL3035: hadolint reports the zypper case (DL3035); it used to
+report the apt case as an error (DL3005), a rule hadolint 2.15 no longer has, so
+`apt-get upgrade` is reported by dlint only:
+
+```dockerfile
+FROM debian:12
+# dlint only (hadolint 2.15 has no DL3005)
+RUN apt-get update && apt-get upgrade -y && rm -rf /var/lib/apt/lists/*
+```
 
 ## Why is this bad?
 The upgrade makes the image depend on the day of the build rather than on the base image:
@@ -45,7 +53,6 @@ RUN apt-get update && apt-get install -y --only-upgrade openssl
 - [Best practices: rebuild your images often](https://docs.docker.com/build/building/best-practices/#rebuild-your-images-often)
 - [apt-get(8)](https://manpages.debian.org/bookworm/apt/apt-get.8.en.html)
 - [zypper(8)](https://en.opensuse.org/SDB:Zypper_manual)
-- [hadolint DL3005](https://github.com/hadolint/hadolint/wiki/DL3005)
 - [hadolint DL3035](https://github.com/hadolint/hadolint/wiki/DL3035)
 ";
 
@@ -58,7 +65,7 @@ declare_rule! {
     severity: Info,
     fix: None,
     since: "0.1.0",
-    upstream: Some("hadolint: DL3005, DL3035"),
+    upstream: Some("hadolint: DL3035"),
     docs: DOCS,
 }
 

@@ -16,6 +16,10 @@ Flags each package of an `apk add` written without a version constraint: `curl=8
 given to `--virtual` (`-t`), the values of the other options, `.apk` files, paths and words
 that hold a variable are left alone.
 
+An operand that is just a variable (`$PKGS`, `${PKGS}`) is judged by the words of its value
+when the file shows it: an assignment earlier in the same RUN (`PKGS='a b' && ... $PKGS`)
+or an `ENV` or `ARG` of the stage; each unpinned package is reported at the variable.
+
 This rule is informational: hadolint reports the same case (DL3018) as a warning, yet an
 Alpine branch keeps only the newest build of each package, so an exact pin like
 `curl=8.9.1-r0` stops resolving with the next security fix and the build fails with

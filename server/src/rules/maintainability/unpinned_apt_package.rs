@@ -13,8 +13,12 @@ const DOCS: &str = r"Checks for `apt-get install` of packages without a pinned v
 ## What it does
 Flags each package of an `apt-get install` (or `apt install`) that is not written
 `name=version`. Package files and paths (`./app.deb`), and words that hold a variable
-(`curl=${CURL_VERSION}`, `$PACKAGES`), are left alone. A release suffix (`curl/bookworm`)
-picks an archive, not a version, and is flagged.
+(`curl=${CURL_VERSION}`), are left alone. A release suffix (`curl/bookworm`) picks an
+archive, not a version, and is flagged.
+
+An operand that is just a variable (`$PKGS`, `${PKGS}`) is judged by the words of its value
+when the file shows it: an assignment earlier in the same RUN (`PKGS='a b' && ... $PKGS`)
+or an `ENV` or `ARG` of the stage; each unpinned package is reported at the variable.
 
 This rule is informational: hadolint reports the same case (DL3008) as a warning, yet
 Debian and Ubuntu archives keep only the newest version of each package in a suite, so a
@@ -134,6 +138,24 @@ mod tests {
                 "FROM a\nRUN sudo apt install x\nRUN sh -c 'apt-get -o A=1 install -y y'\n"
             ),
             [2, 3]
+        );
+    }
+
+    #[test]
+    fn a_list_in_an_arg_is_expanded() {
+        assert_eq!(
+            findings(
+                CODE,
+                "FROM a\nARG PKGS=\"curl git=1:2.39.5-0\"\nRUN apt-get install -y $PKGS\n"
+            )
+            .into_iter()
+            .map(|(l, _, m)| (l, m))
+            .collect::<Vec<_>>(),
+            [(
+                3,
+                "`curl` (from `$PKGS`) is installed by `apt-get` without a pinned version"
+                    .to_owned()
+            )]
         );
     }
 

@@ -16,9 +16,23 @@ Flags each gem named to `gem install` (or `gem i`) without a version: neither
 words that hold a variable, the values of options (`--install-dir`, `--source`, ...) and
 the build options after `--` are left alone.
 
+An operand that is just a variable (`$PKGS`, `${PKGS}`) is judged by the words of its value
+when the file shows it: an assignment earlier in the same RUN (`PKGS='a b' && ... $PKGS`)
+or an `ENV` or `ARG` of the stage; each unpinned package is reported at the variable.
+
 This rule is informational. hadolint's DL3028 reads the values of options as gems, so
 `gem install -N --bindir /usr/local/bin rails:7.1.3` is flagged for `/usr/local/bin`, as
 are the build options after `--`; dlint reads them as what they are.
+
+Differences from hadolint DL3028: hadolint takes the word after any option as that
+option's value, so `gem install -N bundler` (`-N` takes no value) passes as if no gem were
+named; dlint knows which options take a value:
+
+```dockerfile
+FROM ruby:3.3-slim
+# hadolint: fine; dlint: `bundler` has no version
+RUN gem install -N bundler
+```
 
 ## Why is this bad?
 Without a version, the gem installed depends on the day of the build: a new release can

@@ -8,7 +8,7 @@ use crate::shell::Word;
 
 use super::pinning::{check_calls, not_an_index_name};
 
-const DOCS: &str = r"Checks for `npm install <package>` without a version.
+const DOCS: &str = r#"Checks for `npm install <package>` without a version.
 
 ## What it does
 Flags each package named to `npm install` (or its aliases `npm i` and `npm add`) without
@@ -19,10 +19,25 @@ left alone, as are local paths (`./lib`, `file:../x`), tarballs (`app-1.0.tgz`),
 git URLs and GitHub shorthands with a commit or tag after `#`, words that hold a variable,
 and the values of options such as `--prefix` or `--workspace`.
 
+An operand that is just a variable (`$PKGS`, `${PKGS}`) is judged by the words of its value
+when the file shows it: an assignment earlier in the same RUN (`PKGS='a b' && ... $PKGS`)
+or an `ENV` or `ARG` of the stage; each unpinned package is reported at the variable.
+
 This rule is informational. hadolint's DL3016 reads the value of an option as a package,
 so `npm install --registry https://npm.example.com express@4.19.2` is flagged for the
 registry's URL, and it accepts `@latest`, which pins nothing; dlint skips option values
 and flags `@latest`.
+
+Differences from hadolint DL3016: besides `@latest` and option values (above), hadolint
+flags `npm install .` (the local project) and parses the RUNs of Windows stages as POSIX
+shell, which dlint does not read; dlint also looks into `bash -c "..."` and `su -c`
+strings:
+
+```dockerfile
+FROM node:20-slim
+# hadolint: fine; dlint: `latest` is a moving tag, not a version
+RUN npm install -g npm@latest
+```
 
 ## Why is this bad?
 Without a version, the package installed depends on the day of the build: a new release
@@ -47,7 +62,7 @@ RUN npm install -g typescript@5.4.5
 - [npm install](https://docs.npmjs.com/cli/commands/npm-install)
 - [npm ci](https://docs.npmjs.com/cli/commands/npm-ci)
 - [hadolint DL3016](https://github.com/hadolint/hadolint/wiki/DL3016)
-";
+"#;
 
 declare_rule! {
     /// `npm install` of a package without a version.

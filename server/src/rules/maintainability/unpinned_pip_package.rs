@@ -8,7 +8,7 @@ use crate::shell::Word;
 
 use super::pinning::{check_calls, not_an_index_name};
 
-const DOCS: &str = r"Checks for `pip install` of packages without a pinned version.
+const DOCS: &str = r#"Checks for `pip install` of packages without a pinned version.
 
 ## What it does
 Flags each requirement of a `pip install` (also `python -m pip install`) that does not
@@ -17,14 +17,30 @@ pin it; `>=`, `>` and `!=` alone do not. Requirement files (`-r`) and the values
 other options that take one are not requirements. Local projects and files (`.`,
 `./src`, `dist/app-1.0-py3-none-any.whl`, `app.tar.gz`), URLs of archives, VCS URLs with
 a revision (`git+https://host/repo.git@v1.2`) and words that hold a variable
-(`flask==${FLASK_VERSION}`, `$PACKAGES`) are left alone. A command with a constraints file
-(`-c`, `--constraint`, `PIP_CONSTRAINT`) is left alone: the file may pin everything.
+(`flask==${FLASK_VERSION}`) are left alone. A command with a constraints file (`-c`,
+`--constraint`, `PIP_CONSTRAINT`) is left alone: the file may pin everything.
+
+An operand that is just a variable (`$PKGS`, `${PKGS}`) is judged by the words of its value
+when the file shows it: an assignment earlier in the same RUN (`PKGS='a b' && ... $PKGS`)
+or an `ENV` or `ARG` of the stage; each unpinned package is reported at the variable.
 
 This rule is informational. hadolint's DL3013 counts any comparison as a pin
 (`flask>=2` passes) and skips the whole command as soon as `-r` or `.` appears, so
 `pip install -r requirements.txt gunicorn` goes unnoticed; dlint looks at each word.
 Tools the build itself uses (`pip install --upgrade pip setuptools`) are flagged like any
 other package, as in hadolint.
+
+Differences from hadolint DL3013: hadolint recognises pip only by the command name, so it
+misses `/venv/bin/pip install`, `sudo -H pip3 install` and pip inside `bash -c "..."`, which
+dlint checks; and it flags a requirement built from a variable (`"tensorflow${SUFFIX}"`),
+which dlint leaves alone since the variable may hold the version:
+
+```dockerfile
+FROM python:3.12-slim
+RUN python -m venv /venv
+# dlint only: pip run from the virtual environment
+RUN /venv/bin/pip install --no-cache-dir --upgrade pip setuptools wheel
+```
 
 ## Why is this bad?
 Without a version, the package installed depends on the day of the build: a new release
@@ -49,7 +65,7 @@ RUN pip install --no-cache-dir flask==3.0.3 'gunicorn~=22.0'
 - [pip: requirement specifiers](https://pip.pypa.io/en/stable/reference/requirement-specifiers/)
 - [pip: repeatable installs](https://pip.pypa.io/en/stable/topics/repeatable-installs/)
 - [hadolint DL3013](https://github.com/hadolint/hadolint/wiki/DL3013)
-";
+"#;
 
 declare_rule! {
     /// `pip install` of a package without a version.

@@ -20,6 +20,10 @@ nothing. For `yum module install` and `dnf module install`, a module is pinned b
 stream (`nodejs:20`). `.rpm` files, paths, URLs, groups (`@development`) and words that
 hold a variable are left alone.
 
+An operand that is just a variable (`$PKGS`, `${PKGS}`) is judged by the words of its value
+when the file shows it: an assignment earlier in the same RUN (`PKGS='a b' && ... $PKGS`)
+or an `ENV` or `ARG` of the stage; each unpinned package is reported at the variable.
+
 This rule is informational. hadolint's DL3033 (yum) and DL3041 (dnf) take any hyphen for a
 version, so `python3-pip` or `java-17-openjdk` pass as pinned, and they read option values
 (`--enablerepo epel`) as packages; dlint requires the version part, skips option values,
@@ -187,6 +191,39 @@ mod tests {
             ),
             [2, 3, 4, 5]
         );
+    }
+
+    #[test]
+    fn package_lists_in_variables_are_expanded() {
+        let f = findings(
+            CODE,
+            "FROM a\nENV BASE=\"tar which\"\nRUN INSTALL_PKGS=\"nodejs$V gcc-12.1 $BASE\" && \\\n    dnf install -y $INSTALL_PKGS && rpm -V $INSTALL_PKGS\n",
+        );
+        assert_eq!(
+            f,
+            [
+                (
+                    4,
+                    "$INSTALL_PKGS".to_owned(),
+                    "`tar` (from `$INSTALL_PKGS`) is installed by `dnf` without a pinned version"
+                        .to_owned()
+                ),
+                (
+                    4,
+                    "$INSTALL_PKGS".to_owned(),
+                    "`which` (from `$INSTALL_PKGS`) is installed by `dnf` without a pinned version"
+                        .to_owned()
+                ),
+            ]
+        );
+        // Unknown values and command substitutions are left alone.
+        for text in [
+            "FROM a\nRUN dnf install -y $PKGS\n",
+            "FROM a\nRUN PKGS=\"$(cat list) x\" && dnf install -y $PKGS\n",
+            "FROM a\nARG PKGS=\"httpd-2.4.6\"\nRUN dnf install -y ${PKGS}\n",
+        ] {
+            assert_eq!(lines(CODE, text), [] as [u32; 0], "{text}");
+        }
     }
 
     #[test]

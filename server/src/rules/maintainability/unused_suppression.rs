@@ -2,7 +2,8 @@
 //!
 //! The finding comes from the lint pipeline (`crate::lint`), which applies suppressions
 //! after every rule has run; this rule only carries the metadata, so that it can be
-//! selected, ignored and given a severity like any other.
+//! selected, ignored and given a severity like any other. Its fix (removing the code, or
+//! the comment) is built there too (`crate::suppress::removal_edit`).
 
 use crate::declare_rule;
 use crate::rules::{Rule, RuleMeta};
@@ -14,7 +15,12 @@ Flags each code of a `# dlint ignore=…` or `# dlint global ignore=…` comment
 suppressed no finding in this run, and codes that name no dlint rule. The comment of an
 instruction applies only when nothing but comments separates it from the instruction, so a
 comment left above a blank line is reported too. `# hadolint ignore=` and BuildKit's
-`# check=skip=` are left alone: they are also read by other tools.
+`# check=skip=` are left alone: they are also read by other tools. ShellCheck codes
+(`SC2086`, `shellcheck`) are reported only when ShellCheck ran on the file (`[shellcheck]
+enabled`): otherwise nothing could have used them.
+
+The fix removes the code and its comma from the comment, or the whole comment line (its
+`-- reason` too) when no code stays. It is safe: the code suppressed nothing.
 
 ## Why is this bad?
 A suppression outlives the problem it hid: after the instruction is fixed, the comment still
@@ -47,7 +53,7 @@ declare_rule! {
     name: "unused-suppression",
     category: Maintainability,
     severity: Info,
-    fix: None,
+    fix: Always,
     since: "0.1.0",
     upstream: None,
     docs: DOCS,

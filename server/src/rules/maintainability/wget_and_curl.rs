@@ -2,15 +2,19 @@
 
 use crate::diagnostic::{Category, Severity};
 use crate::model::Instruction;
+use crate::model::SourceMap;
 use crate::rules::common::{calls, posix_script};
 use crate::rules::{Context, FixAvailability, Rule, RuleMeta};
 use crate::text::TextRange;
 
-const DOCS: &str = r"Checks for stages that use both `wget` and `curl`.
+const DOCS: &str = r#"Checks for stages that use both `wget` and `curl`.
 
 ## What it does
 Flags the uses of `wget` in a stage whose RUNs also use `curl` (or of `curl`, when it is
 used less often than `wget`), pointing at the first use of the other tool.
+
+Uses inside command substitutions count too, also in assignments
+(`VERSION=$(curl -s https://example.com/latest)`, `export VERSION="$(curl ...)"`).
 
 ## Why is this bad?
 The two tools do the same job here. Using both means installing, and keeping up to date,
@@ -34,7 +38,7 @@ RUN curl -fsSLO https://example.com/b.tar.gz
 ## References
 - [Best practices: minimize the number of packages](https://docs.docker.com/build/building/best-practices/#dont-install-unnecessary-packages)
 - [hadolint DL4001](https://github.com/hadolint/hadolint/wiki/DL4001)
-";
+"#;
 
 /// A stage that downloads with both tools; keeps the uses seen, per stage.
 #[derive(Debug, Default)]
@@ -53,7 +57,41 @@ impl WgetAndCurl {
         since: "0.1.0",
         upstream: Some("hadolint: DL4001"),
         docs: DOCS,
+        default: crate::rules::DefaultState::On,
     };
+}
+
+fn tool(name: &str) -> Option<&'static str> {
+    match name {
+        "wget" => Some("wget"),
+        "curl" => Some("curl"),
+        _ => None,
+    }
+}
+
+/// The download tools run by the command substitutions (`$(...)`) of `value`.
+fn substituted_tools(value: &str) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    let mut rest = value;
+    while let Some(start) = rest.find("$(") {
+        let inner = &rest[start + 2..];
+        let mut depth = 1;
+        let end = inner.char_indices().find_map(|(i, c)| {
+            match c {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                _ => {}
+            }
+            (depth == 0).then_some(i)
+        });
+        let Some(end) = end else {
+            break;
+        };
+        let script = crate::shell::parse(&inner[..end], &SourceMap::default());
+        out.extend(script.commands.iter().filter_map(|c| tool(c.program()?)));
+        rest = &inner[end + 1..];
+    }
+    out
 }
 
 impl Rule for WgetAndCurl {
@@ -65,13 +103,24 @@ impl Rule for WgetAndCurl {
         let Some(script) = posix_script(ctx.file, ins) else {
             return;
         };
-        for call in calls(script) {
-            let tool = match &*call.name {
-                "wget" => "wget",
-                "curl" => "curl",
-                _ => continue,
-            };
-            self.uses.push((ins.stage, tool, call.program.range));
+        let calls = calls(script);
+        for call in &calls {
+            if let Some(tool) = tool(&call.name) {
+                self.uses.push((ins.stage, tool, call.program.range));
+            }
+        }
+        // `V=$(curl ...) make`: the script's commands may not include those of an
+        // assignment's value, so read them here unless they are there.
+        for command in &script.commands {
+            for word in command.env.iter().filter(|w| w.value.contains("$(")) {
+                let inside = |r: TextRange| word.range.start <= r.start && r.end <= word.range.end;
+                if calls.iter().any(|c| inside(c.program.range)) {
+                    continue;
+                }
+                for tool in substituted_tools(&word.value) {
+                    self.uses.push((ins.stage, tool, word.range));
+                }
+            }
         }
     }
 
@@ -123,6 +172,29 @@ mod tests {
             )]
         );
         assert_eq!(lines(CODE, "FROM a\nRUN wget u && wget v && curl w\n"), [2]);
+        assert_eq!(
+            findings(
+                CODE,
+                "FROM a\nRUN wget -q u && V=$(curl -s w) make && wget -q v\n"
+            )
+            .into_iter()
+            .map(|(_, s, _)| s)
+            .collect::<Vec<_>>(),
+            ["V=$(curl -s w)"]
+        );
+        // A use in an assignment's command substitution counts: without it, no stage
+        // here would use both tools.
+        assert_eq!(
+            findings(
+                CODE,
+                "FROM a\nRUN V=$(curl -s https://x/latest | jq -r .tag) && wget -q \"https://x/$V\"\n\
+                 RUN export W=\"$(curl -fsS u)\" && wget -q v\n"
+            )
+            .into_iter()
+            .map(|(l, s, _)| (l, s))
+            .collect::<Vec<_>>(),
+            [(2, "wget".to_owned()), (3, "wget".to_owned())]
+        );
         assert_eq!(
             lines(
                 CODE,

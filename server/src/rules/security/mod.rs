@@ -1,5 +1,6 @@
 //! Category `security`: secrets, privileges and untrusted or moving sources.
 
+mod non_numeric_user;
 mod remote_script_piped_to_shell;
 mod root_user_last;
 mod secrets_in_arg_or_env;
@@ -7,6 +8,7 @@ mod sudo_in_run;
 mod unpinned_base_image;
 mod untrusted_registry;
 
+pub use non_numeric_user::NonNumericUser;
 pub use remote_script_piped_to_shell::RemoteScriptPipedToShell;
 pub use root_user_last::RootUserLast;
 pub use secrets_in_arg_or_env::SecretsInArgOrEnv;
@@ -41,5 +43,9 @@ pub static RULES: &[RuleEntry] = &[
     RuleEntry {
         meta: &RemoteScriptPipedToShell::META,
         new: || Box::new(RemoteScriptPipedToShell),
+    },
+    RuleEntry {
+        meta: &NonNumericUser::META,
+        new: || Box::new(NonNumericUser),
     },
 ];

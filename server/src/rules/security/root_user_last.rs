@@ -13,6 +13,21 @@ stages it is built `FROM`) when it names root: `root`, `0`, or either with a gro
 (`root:root`, `0:0`). A final image with no `USER` at all is not flagged: whether it runs as
 root then depends on its base image, which dlint does not know.
 
+Differences from hadolint DL3002: hadolint checks the last `USER` of every stage, builder
+stages included, and compares the text exactly (`USER root ` with a trailing blank passes).
+dlint checks the image that is built, whose user is what runs; a builder stage only copied
+from never runs as a container:
+
+```dockerfile
+FROM eclipse-temurin:21-jre-alpine AS build-jsa
+# hadolint DL3002 here; dlint: fine, this stage only makes a file for the next one
+USER root
+RUN java -XX:ArchiveClassesAtExit=/app.jsa -version
+FROM eclipse-temurin:21-jre-alpine
+COPY --from=build-jsa /app.jsa /app.jsa
+USER 1000
+```
+
 ## Why is this bad?
 The container's main process runs as the image's last user. Running as root means that a
 compromise of the application is a compromise of everything the container can reach, and one

@@ -13,6 +13,26 @@ Flags an `ARG` or `ENV` whose name, split at `_`, has a part that names a secret
 (any case), unless a part is `public`. `GITHUB_TOKEN`, `DB_PASSWORD` and `API_KEY` are
 flagged; `MONKEY`, `KEYBOARD_LAYOUT` and `SSH_PUBLIC_KEY` are not. These are BuildKit's words.
 
+Unlike BuildKit, dlint leaves alone the names of OpenPGP keys, which are public: a name
+with a part `gpg`, `pgp` or `signing` (`GPG_KEY`, `SWIFT_SIGNING_KEY`), and a value that is
+a key fingerprint or key ID (`ARG GHC_RELEASE_KEY=88B57FCF7DB53B4DB3BFA4B1588764FBE22D19C4`,
+16 or 40 hexadecimal digits, several separated by blanks). Nor a value that is a switch
+(`true`, `false`, `yes`, `no`, `on`, `off`): `USE_GKE_GCLOUD_AUTH_PLUGIN=True` holds
+no secret.
+
+Differences from hadolint DL3064: hadolint looks for substrings (`password`, `secret`,
+`token`, `private`, `username`, `api_key`, `client_key`) anywhere in the name, plus a list
+of known names, so it flags `USERNAME` (the name of the user to create in dev containers)
+and `SECRETFILE`, and not `COMPOSER_AUTH` or `SSH_KEY`, which dlint flags:
+
+```dockerfile
+FROM alpine:3.20
+# hadolint DL3064 here; dlint: fine, a user name is no secret
+ARG USERNAME=vscode
+# dlint only: Composer's credentials
+ARG COMPOSER_AUTH
+```
+
 ## Why is this bad?
 `ENV` values are stored in the image's configuration, readable by anyone who can pull it
 (`docker inspect`). `ARG` values are recorded in the image's history for every RUN that
@@ -48,7 +68,7 @@ declare_rule! {
     severity: Warning,
     fix: None,
     since: "0.1.0",
-    upstream: Some("buildkit: SecretsUsedInArgOrEnv"),
+    upstream: Some("hadolint: DL3064; buildkit: SecretsUsedInArgOrEnv"),
     docs: DOCS,
 }
 
@@ -66,10 +86,28 @@ const SECRET_PARTS: &[&str] = &[
     "token",
 ];
 
+/// Parts of a name that make it a public key: OpenPGP keys and their fingerprints.
+const PUBLIC_PARTS: &[&str] = &["public", "gpg", "pgp", "signing"];
+
 /// Whether `name` looks like it holds a secret.
 pub(crate) fn is_secret_name(name: &str) -> bool {
     let parts = || name.split('_').map(str::to_ascii_lowercase);
-    parts().any(|p| SECRET_PARTS.contains(&p.as_str())) && !parts().any(|p| p == "public")
+    parts().any(|p| SECRET_PARTS.contains(&p.as_str()))
+        && !parts().any(|p| PUBLIC_PARTS.contains(&p.as_str()))
+}
+
+/// Whether a value cannot be a secret: OpenPGP key fingerprints or key IDs (16 or 40
+/// hexadecimal digits, optionally `0x`-prefixed, several separated by blanks), and switches.
+fn public_value(value: &str) -> bool {
+    let value = value.trim();
+    let fingerprint = |word: &str| {
+        let word = word.strip_prefix("0x").unwrap_or(word);
+        matches!(word.len(), 16 | 40) && word.chars().all(|c| c.is_ascii_hexdigit())
+    };
+    let switch = ["true", "false", "yes", "no", "on", "off"]
+        .iter()
+        .any(|s| value.eq_ignore_ascii_case(s));
+    switch || (!value.is_empty() && value.split_whitespace().all(fingerprint))
 }
 
 impl Rule for SecretsInArgOrEnv {
@@ -84,7 +122,7 @@ impl Rule for SecretsInArgOrEnv {
             _ => return,
         };
         for pair in pairs(ins, ctx.file.escape) {
-            if !is_secret_name(&pair.key) {
+            if !is_secret_name(&pair.key) || pair.value.as_deref().is_some_and(public_value) {
                 continue;
             }
             ctx.report(
@@ -106,7 +144,7 @@ impl Rule for SecretsInArgOrEnv {
 
 #[cfg(test)]
 mod tests {
-    use super::is_secret_name;
+    use super::{is_secret_name, public_value};
     use crate::rules::test_support::{findings, lines};
 
     const CODE: &str = "SE004";
@@ -130,9 +168,36 @@ mod tests {
             "TOKENIZER",
             "PATH",
             "AUTHOR",
+            "GPG_KEY",
+            "SWIFT_SIGNING_KEY",
+            "PGP_KEY",
         ] {
             assert!(!is_secret_name(name), "{name}");
         }
+    }
+
+    #[test]
+    fn key_fingerprints_and_switches_are_not_secrets() {
+        for value in [
+            "88B57FCF7DB53B4DB3BFA4B1588764FBE22D19C4",
+            "0x575159689BEFB442",
+            "A035C8C19219BA821ECEA86B64E628F8D684696D 7169605F62C751356D054A26A821E680E5FA6305",
+            "True",
+            "off",
+        ] {
+            assert!(public_value(value), "{value}");
+        }
+        for value in ["", "1", "hunter2", "ghp_abcdef0123456789", "88B57FCF"] {
+            assert!(!public_value(value), "{value}");
+        }
+        assert_eq!(
+            lines(
+                CODE,
+                "FROM a\nARG GHC_RELEASE_KEY='88B57FCF7DB53B4DB3BFA4B1588764FBE22D19C4'\n\
+                 ENV USE_GKE_GCLOUD_AUTH_PLUGIN=True GPG_KEY=x\nARG SSH_KEY\nARG COMPOSER_AUTH='{}'\n"
+            ),
+            [4, 5]
+        );
     }
 
     #[test]

@@ -68,6 +68,7 @@ impl UntrustedRegistry {
         since: "0.1.0",
         upstream: Some("hadolint: DL3026"),
         docs: DOCS,
+        default: crate::rules::DefaultState::On,
     };
 
     /// Whether `reference` comes from a trusted registry.

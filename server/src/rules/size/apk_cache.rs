@@ -28,6 +28,20 @@ from (`COPY --from`) is not.
 Known limitations: a command inside a string (`sh -c '...'`) is not seen, though a cleanup
 there is.
 
+Differences from hadolint DL3019: hadolint flags every `apk add` without `--no-cache`, in
+every stage, whatever follows; dlint judges what stays in the layer. So it accepts an `rm`
+of `/var/cache/apk` later in the RUN and `apk add --no-network` (which downloads no
+index), skips builder stages that are only copied from, and also flags `apk update` and
+`apk upgrade`, which write the index as `apk add` does:
+
+```dockerfile
+FROM alpine:3.20
+# hadolint DL3019 here; dlint: fine, the index is removed in the same layer
+RUN apk update && apk add py3-pip && rm -rf /var/cache/apk/*
+# dlint only: `apk update` leaves the index behind
+RUN apk update && apk add --no-cache curl
+```
+
 ## Why is this bad?
 Without `--no-cache`, `apk` downloads the index of every repository into
 `/var/cache/apk` (a few megabytes) and leaves it in the layer, where a later RUN cannot

@@ -20,6 +20,22 @@ packages are not turned off: by `--no-install-recommends` (anywhere on the comma
 `off`). An earlier RUN of the same image that writes `APT::Install-Recommends` to an APT
 configuration file turns them off too.
 
+Differences from hadolint DL3015: hadolint checks `apt-get install` only, in every stage,
+also when it names no package (`apt-get install -f`, which completes the dependencies of a
+package installed with `dpkg -i`). dlint also checks `apt install`, flags only installs
+that name a package, and checks only the stages that ship, since recommended packages in a
+builder stage that is only copied from do not reach the image:
+
+```dockerfile
+FROM debian:12 AS build
+# hadolint DL3015 here; dlint: fine, only /out leaves this stage
+RUN apt-get update && apt-get install -y build-essential && make -C /src DESTDIR=/out install
+FROM debian:12
+COPY --from=build /out /
+# dlint only: `apt` installs recommended packages like `apt-get`
+RUN apt update && apt install -y --no-install-suggests curl && rm -rf /var/lib/apt/lists/*
+```
+
 ## Why is this bad?
 By default APT installs the packages that the requested ones merely recommend: manual
 pages, documentation, optional helpers, sometimes whole toolchains. They often double the

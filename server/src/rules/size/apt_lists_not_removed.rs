@@ -37,6 +37,20 @@ from (`COPY --from`) is not.
 Known limitations: a command inside a string (`sh -c '...'`) is not seen, though a cleanup
 there is.
 
+Differences from hadolint DL3009: hadolint accepts only `rm -rf /var/lib/apt/lists/*`
+written that way, anywhere in the RUN, and checks builder stages that another stage is
+built `FROM`. dlint also accepts `apt-get dist-clean`, other spellings of the `rm` and the
+`install-packages` helpers (above), requires the cleanup after the last `apt-get update`,
+and checks only the stages that ship:
+
+```dockerfile
+FROM debian:trixie-slim
+# hadolint DL3009 here; dlint: fine, `dist-clean` removes the lists
+RUN apt-get update && apt-get install -y --no-install-recommends curl && apt-get dist-clean
+# dlint only: the second update's lists stay in the layer
+RUN apt-get update && rm -rf /var/lib/apt/lists/* && apt-get update
+```
+
 ## Why is this bad?
 `apt-get update` downloads the package index of every configured repository: about 20 MB
 for Debian, more for Ubuntu. Once the layer is committed a later `rm` cannot shrink it:

@@ -23,6 +23,23 @@ of the archive is shown when the build context is known.
 
 Only stages whose layers ship are checked; a builder that is only copied from is not.
 
+Differences from hadolint DL3010: hadolint's check is the same idea, but it matches the
+archive by its file name alone (a `tar -xf` of any `app.tar.gz`), also counts `gunzip`,
+`unxz` and the like, looks at `COPY` without `--from` only, and reports only in the last
+stage. dlint follows the path the archive was copied to, checks every stage that ships, and
+counts `COPY --from` and `ADD` of a URL, which store the archive the same way:
+
+```dockerfile
+FROM gradle:8.10-jdk21 AS builder
+COPY . /src
+RUN gradle -p /src distZip
+FROM eclipse-temurin:21-jre
+WORKDIR /app
+# dlint only: the zip stays in the COPY's layer
+COPY --from=builder /src/build/distributions/app-1.0.zip ./app-1.0.zip
+RUN unzip app-1.0.zip && rm app-1.0.zip
+```
+
 ## Why is this bad?
 The COPY commits the archive to a layer, and the RUN commits its content to another:
 deleting the archive afterwards cannot take it out of the first one, so the image carries
@@ -47,6 +64,7 @@ RUN --mount=type=bind,source=app.tar.gz,target=/tmp/app.tar.gz \
 ## References
 - [Dockerfile reference: `ADD` of a local tar archive](https://docs.docker.com/reference/dockerfile/#adding-local-tar-archives)
 - [Dockerfile reference: `RUN --mount=type=bind`](https://docs.docker.com/reference/dockerfile/#run---mounttypebind)
+- [hadolint DL3010](https://github.com/hadolint/hadolint/wiki/DL3010)
 ";
 
 declare_rule! {
@@ -58,7 +76,7 @@ declare_rule! {
     severity: Warning,
     fix: None,
     since: "0.1.0",
-    upstream: None,
+    upstream: Some("hadolint: DL3010"),
     docs: DOCS,
 }
 

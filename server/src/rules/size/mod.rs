@@ -23,6 +23,7 @@ mod apt_lists_not_removed;
 mod archive_copied_then_extracted;
 mod build_tools_in_final_image;
 mod conda_clean_missing;
+mod copy_whole_filesystem;
 mod gem_docs;
 mod go_build_cache;
 mod npm_cache;
@@ -37,6 +38,7 @@ pub use apt_lists_not_removed::AptListsNotRemoved;
 pub use archive_copied_then_extracted::ArchiveCopiedThenExtracted;
 pub use build_tools_in_final_image::BuildToolsInFinalImage;
 pub use conda_clean_missing::CondaCleanMissing;
+pub use copy_whole_filesystem::CopyWholeFilesystem;
 pub use gem_docs::GemDocs;
 pub use go_build_cache::GoBuildCache;
 pub use npm_cache::NpmCache;
@@ -105,6 +107,10 @@ pub static RULES: &[RuleEntry] = &[
     RuleEntry {
         meta: &BuildToolsInFinalImage::META,
         new: || Box::new(BuildToolsInFinalImage),
+    },
+    RuleEntry {
+        meta: &CopyWholeFilesystem::META,
+        new: || Box::new(CopyWholeFilesystem),
     },
 ];
 

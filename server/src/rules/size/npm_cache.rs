@@ -36,6 +36,18 @@ Known limitations: a command inside a string (`su node -c 'npm ci'`) is not seen
 cleanup there is; Yarn 2+ (Berry) keeps its cache in the project's `.yarn/cache`, which is
 not checked.
 
+Differences from hadolint DL3060: hadolint checks `yarn install` only (and only that a
+`yarn cache clean` follows); dlint checks npm as well, whose cache (`~/.npm`) grows the same
+way, and accepts an `rm` of the cache or a cache mount as a cleanup:
+
+```dockerfile
+FROM node:20-slim
+WORKDIR /app
+COPY package*.json ./
+# dlint only: npm's cache stays in the layer
+RUN npm ci --omit=dev
+```
+
 ## Why is this bad?
 npm keeps a compressed copy of every package it downloads in `~/.npm/_cacache`, and Yarn
 1 an unpacked copy of each in its cache folder: often as much again as `node_modules`.

@@ -31,6 +31,22 @@ from (`COPY --from`) is not.
 Known limitations: a command inside a string (`sh -c '...'`) is not seen, though a cleanup
 there is.
 
+Differences from hadolint DL3032 (yum), DL3036 (zypper) and DL3040 (dnf, microdnf):
+hadolint checks installs only, in every stage, and takes a cleanup anywhere after the
+first install; dlint also checks `update`/`upgrade` (which fill the cache as installs do),
+accepts cleanup helpers such as conda-forge's `/opt/docker/bin/yum_clean_all`, and skips
+builder stages that are only copied from. hadolint's reading of long scripts also goes
+wrong at times: in MariaDB's UBI images it reports the RUN that ends with `microdnf clean
+all`, and not the earlier one that installs `gnupg2` without a cleanup.
+
+```dockerfile
+FROM quay.io/centos/centos:stream9
+# dlint only: the update fills /var/cache/dnf
+RUN yum -y update
+# hadolint DL3032 here; dlint: fine, the helper runs `yum clean all`
+RUN yum install -y bzip2 && /opt/docker/bin/yum_clean_all
+```
+
 ## Why is this bad?
 These package managers keep the repository metadata they download (often a hundred
 megabytes or more for Fedora, CentOS or openSUSE) and, depending on the configuration, the

@@ -37,6 +37,18 @@ from (`COPY --from`) is not.
 Known limitations: a command inside a string (`sh -c '...'`) is not seen, though a cleanup
 there is; `uv pip` and `pipx` are not checked.
 
+Differences from hadolint DL3042: hadolint misses `ENV PIP_NO_CACHE_DIR=off`, which turns
+the cache off too (pip disables it for any value of the variable, a quirk it keeps for
+compatibility), and checks builder stages that are only copied from; dlint also sees pip
+behind `sudo`:
+
+```dockerfile
+FROM python:3.12-slim
+ENV PIP_NO_CACHE_DIR=off
+# hadolint DL3042 here; dlint: fine, pip keeps no cache
+RUN pip install -r requirements.txt
+```
+
 ## Why is this bad?
 pip keeps every wheel it downloads or builds in `~/.cache/pip`, which can be as large as
 the installed packages themselves (hundreds of megabytes for scientific stacks). In an

@@ -51,6 +51,7 @@ impl ConsistentInstructionCasing {
         since: "0.1.0",
         upstream: Some("buildkit: ConsistentInstructionCasing"),
         docs: DOCS,
+        default: crate::rules::DefaultState::On,
     };
 }
 

@@ -5,10 +5,12 @@
 
 mod consistent_instruction_casing;
 mod from_as_casing;
+mod invalid_definition_description;
 mod stage_name_casing;
 
 pub use consistent_instruction_casing::ConsistentInstructionCasing;
 pub use from_as_casing::FromAsCasing;
+pub use invalid_definition_description::InvalidDefinitionDescription;
 pub use stage_name_casing::StageNameCasing;
 
 use super::RuleEntry;
@@ -26,5 +28,9 @@ pub static RULES: &[RuleEntry] = &[
     RuleEntry {
         meta: &StageNameCasing::META,
         new: || Box::new(StageNameCasing),
+    },
+    RuleEntry {
+        meta: &InvalidDefinitionDescription::META,
+        new: || Box::new(InvalidDefinitionDescription),
     },
 ];

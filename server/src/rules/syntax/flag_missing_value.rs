@@ -10,6 +10,10 @@ const DOCS: &str = r"Checks for instruction flags without a value.
 Flags a flag that takes a value but has none (`COPY --from /src /dst`) or an empty one
 (`COPY --from= /src /dst`), and an on/off flag such as `--link` followed by `=` and nothing.
 
+Differences from hadolint DL1000: hadolint reports these as a parse error of the whole
+file, at the first problem, and checks nothing else in it; see `unknown-instruction`
+(SY001) for how the two compare.
+
 ## Why is this bad?
 BuildKit fails with `missing a value on flag` for `--from` alone and for `--link=`. An empty
 value after `=` is accepted but means the flag is not set: `COPY --from= /src /dst` copies
@@ -48,7 +52,7 @@ declare_rule! {
     severity: Error,
     fix: None,
     since: "0.1.0",
-    upstream: None,
+    upstream: Some("hadolint: DL1000"),
     docs: DOCS,
 }
 

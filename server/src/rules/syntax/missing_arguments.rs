@@ -22,6 +22,11 @@ Repeats the argument checks BuildKit makes before building:
 - `HEALTHCHECK` takes `CMD` followed by a command, or `NONE` alone.
 - `SHELL` takes a JSON array with at least one item.
 
+Differences from hadolint DL1000 and DL3043: hadolint reports most of these as a parse
+error of the whole file (DL1000), at the first problem, and checks nothing else in it (see
+`unknown-instruction`, SY001, for how the two compare); `ONBUILD` before `ONBUILD`, `FROM`
+or `MAINTAINER` is its DL3043.
+
 ## Why is this bad?
 BuildKit's line parser accepts these lines, and the build then fails with errors such as
 `FROM requires either one or three arguments` or `COPY requires at least two arguments`
@@ -51,6 +56,7 @@ HEALTHCHECK CMD curl -f http://localhost/
 - [Dockerfile reference: ONBUILD](https://docs.docker.com/reference/dockerfile/#onbuild)
 - [Dockerfile reference: HEALTHCHECK](https://docs.docker.com/reference/dockerfile/#healthcheck)
 - [Dockerfile reference: SHELL](https://docs.docker.com/reference/dockerfile/#shell)
+- [hadolint DL3043](https://github.com/hadolint/hadolint/wiki/DL3043)
 ";
 
 declare_rule! {
@@ -62,7 +68,7 @@ declare_rule! {
     severity: Error,
     fix: None,
     since: "0.1.0",
-    upstream: None,
+    upstream: Some("hadolint: DL1000, DL3043"),
     docs: DOCS,
 }
 

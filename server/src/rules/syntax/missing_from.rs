@@ -5,7 +5,7 @@ use crate::declare_rule;
 use crate::model::InstructionKind;
 use crate::rules::{Context, Rule, RuleMeta};
 
-const DOCS: &str = r"Checks for instructions before the first `FROM`, and for files without a `FROM`.
+const DOCS: &str = r#"Checks for instructions before the first `FROM`, and for files without a `FROM`.
 
 ## What it does
 Flags the first instruction other than `ARG` that comes before the first `FROM`, and a file
@@ -13,6 +13,16 @@ whose instructions include no `FROM` at all.
 
 An unknown word that is one edit from `FROM` (`FORM alpine`) counts as a `FROM` here: it is
 reported as an unknown instruction instead.
+
+Differences from hadolint DL3061: hadolint reports every instruction before the first
+`FROM`; dlint reports the first one, once, since they all have the same cause and fix (in a
+file without `FROM`, usually a fragment that is not built on its own):
+
+```dockerfile
+# hadolint: DL3061 on both lines; dlint: one finding, on the first
+CMD ["a"]
+CMD ["b"]
+```
 
 ## Why is this bad?
 Every instruction except `ARG` belongs to a build stage, and a stage starts with `FROM`.
@@ -36,7 +46,8 @@ ENV LANG=C.UTF-8
 ## References
 - [Dockerfile reference: FROM](https://docs.docker.com/reference/dockerfile/#from)
 - [Dockerfile reference: understand how ARG and FROM interact](https://docs.docker.com/reference/dockerfile/#understand-how-arg-and-from-interact)
-";
+- [hadolint DL3061](https://github.com/hadolint/hadolint/wiki/DL3061)
+"#;
 
 declare_rule! {
     /// An instruction other than `ARG` before the first `FROM`, or no `FROM` at all.

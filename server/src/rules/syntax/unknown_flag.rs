@@ -13,6 +13,10 @@ has no such flag: a misspelling (`COPY --form=build`), a flag of another instruc
 (`COPY --mount=...`), or any flag on an instruction that takes none (`ENV --x=1 A=b`).
 Flag names are case-sensitive.
 
+Differences from hadolint DL1000: hadolint reports these as a parse error of the whole
+file, at the first problem, and checks nothing else in it; see `unknown-instruction`
+(SY001) for how the two compare.
+
 ## Why is this bad?
 BuildKit reads every leading word that starts with `--` as a flag and fails with
 `unknown flag` when the instruction does not declare it.
@@ -56,7 +60,7 @@ declare_rule! {
     severity: Error,
     fix: Sometimes,
     since: "0.1.0",
-    upstream: None,
+    upstream: Some("hadolint: DL1000"),
     docs: DOCS,
 }
 

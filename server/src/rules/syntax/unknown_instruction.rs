@@ -6,11 +6,30 @@ use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::model::{Instruction, InstructionKind};
 use crate::rules::{Context, Rule, RuleMeta};
 
-const DOCS: &str = r"Checks for instructions whose keyword is not a Dockerfile instruction.
+const DOCS: &str = r#"Checks for instructions whose keyword is not a Dockerfile instruction.
 
 ## What it does
 Flags an instruction that starts with a word other than the Dockerfile instructions
 (`FROM`, `RUN`, `COPY`, ...), in any letter case, including the instruction after `ONBUILD`.
+
+Differences from hadolint DL1000: hadolint reports a file it cannot parse once, at the
+first problem, and checks nothing else in it. dlint parses what BuildKit parses and reports
+each problem with its own rule: an unknown instruction (`unknown-instruction`), a flag
+without its value (`flag-missing-value`), an unknown flag (`unknown-flag`), an instruction
+without the arguments it needs (`missing-arguments`). Many of hadolint's DL1000 are files
+BuildKit builds and dlint therefore accepts: an instruction right after a `RUN` heredoc, a
+bind mount without `target` (`RUN --mount=from=binaries ...`), `RUN --mount=ro`, an `ENV`
+value with escaped quotes:
+
+```dockerfile
+# syntax=docker/dockerfile:1
+FROM alpine:3.20
+# hadolint DL1000 on the COPY ("unexpected 'C'"); BuildKit and dlint: valid
+RUN <<EOT
+  apk add --no-cache curl
+EOT
+COPY app.sh /usr/local/bin/
+```
 
 ## Why is this bad?
 BuildKit's line parser accepts any word at the start of a line, so the mistake goes
@@ -45,7 +64,8 @@ instruction, the right fix is a `\` at the end of the line before, not a new ins
 ## References
 - [Dockerfile reference: overview of instructions](https://docs.docker.com/reference/dockerfile/#overview)
 - [Dockerfile reference: format](https://docs.docker.com/reference/dockerfile/#format)
-";
+- [hadolint DL1000](https://github.com/hadolint/hadolint/wiki/DL1000)
+"#;
 
 declare_rule! {
     /// A line starts with a word that is not a Dockerfile instruction.
