@@ -846,13 +846,19 @@ impl LanguageServer for Backend {
                 None => Err("change to a document that is not open"),
                 Some(doc) if version <= doc.version => Err("change not newer than the document"),
                 Some(doc) => {
+                    // The previous version's snapshot is freed after the new findings are
+                    // out: dropping a whole model is not the keystroke's business.
+                    let previous = doc.snapshot.take();
                     doc.apply_changes(params.content_changes, version, encoding);
-                    Ok(())
+                    Ok(previous)
                 }
             }
         };
         match applied {
-            Ok(()) => self.lint_and_publish(uri).await,
+            Ok(previous) => {
+                self.lint_and_publish(uri).await;
+                drop(previous);
+            }
             Err(why) => log(&format!("ignored {why}: {} v{version}", uri.as_str())),
         }
     }
