@@ -335,6 +335,14 @@ impl Session {
         }
     }
 
+    /// Whether `uri` is small enough to be worked on in the server thread
+    /// ([`INLINE_LINT_BYTES`]): a thread hop would cost more than the work.
+    fn is_small(&self, uri: &Uri) -> bool {
+        self.read()
+            .get(uri)
+            .is_some_and(|doc| doc.text.len() <= INLINE_LINT_BYTES)
+    }
+
     fn cached_snapshot(&self, uri: &Uri) -> Option<Arc<Snapshot>> {
         self.read().get(uri)?.snapshot.clone()
     }
@@ -476,16 +484,12 @@ impl Backend {
         // the handler on `$/cancelRequest`), so work still queued is skipped.
         let cancelled = Arc::new(AtomicBool::new(false));
         let _guard = CancelOnDrop(Arc::clone(&cancelled));
-        let small = || {
-            self.session
-                .read()
-                .get(uri)
-                .is_some_and(|doc| doc.text.len() <= INLINE_LINT_BYTES)
-        };
         let snap = match self.session.cached_snapshot(uri) {
             Some(snap) => snap,
             // A small document parses faster than a thread hop takes.
-            None if small() => self.session.snapshot(uri).ok_or_else(|| not_open(uri))?,
+            None if self.session.is_small(uri) => {
+                self.session.snapshot(uri).ok_or_else(|| not_open(uri))?
+            }
             None => {
                 // Parsing a huge document is the slow part: do it off the async thread.
                 let session = Arc::clone(&self.session);
@@ -526,12 +530,7 @@ impl Backend {
             let diagnostics = shellcheck::publishable(&session, &snap);
             Some((snap, diagnostics))
         };
-        let small = self
-            .session
-            .read()
-            .get(&uri)
-            .is_some_and(|doc| doc.text.len() <= INLINE_LINT_BYTES);
-        let linted = if small {
+        let linted = if self.session.is_small(&uri) {
             // Let edits already received land first, so a burst lints only its last
             // version; then lint here: a thread hop costs more than linting a small file.
             tokio::task::yield_now().await;
