@@ -712,3 +712,57 @@ fn explain_unknown_rule_exits_two_with_a_suggestion() {
         "{run:?}"
     );
 }
+
+/// The report streams to stdout: a reader that stops early (`dlint check | head`) ends
+/// the run quietly, and a reader that reads everything gets the whole, valid report.
+#[test]
+fn report_streams_to_a_reader_that_stops_early() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    // Far more report than a pipe buffers.
+    let mut body = String::new();
+    for i in 0..3000 {
+        body.push_str("RUN apt-get install pkg");
+        body.push_str(&i.to_string());
+        body.push('\n');
+    }
+    fs::write(
+        dir.path().join("Dockerfile"),
+        format!("FROM debian:12\n{body}"),
+    )
+    .unwrap();
+    let spawn = || {
+        Command::new(env!("CARGO_BIN_EXE_dlint"))
+            .args(["check", "--isolated", "--format", "json", "Dockerfile"])
+            .current_dir(dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let mut child = spawn();
+    let mut head = [0u8; 100];
+    child.stdout.take().unwrap().read_exact(&mut head).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        head.starts_with(b"[\n  {"),
+        "{}",
+        String::from_utf8_lossy(&head)
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let all = spawn().wait_with_output().unwrap();
+    assert_eq!(all.status.code(), Some(1));
+    let findings: Value = serde_json::from_slice(&all.stdout).unwrap();
+    assert!(findings.as_array().unwrap().len() >= 3000);
+}

@@ -7,6 +7,11 @@ use std::process::ExitCode;
 use clap::Parser;
 use dlint::cli::{self, Cli, ExitStatus};
 
+// mimalloc: the lint allocates many small strings and vectors per file; glibc's malloc
+// was a seventh of the CPU time over a corpus of 1,783 Dockerfiles.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

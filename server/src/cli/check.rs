@@ -217,41 +217,68 @@ pub(crate) fn check(args: &CheckArgs) -> Result<ExitStatus> {
     } else {
         report_color(args)
     });
-    let mut out = Vec::new();
     let mut summary = Summary::default();
     for file in &files {
         summary.add_file(file.diagnostics);
     }
     let fixed_line = format!("Fixed {} ({remaining} remaining)", problems(applied));
-    match args.format {
-        OutputFormat::Full | OutputFormat::Concise => {
-            if args.statistics {
-                let counts = render::statistics::collect(&files, args.unsafe_fixes);
-                render::statistics::render(&mut out, &counts, colors)?;
-            } else {
-                for file in &files {
-                    if args.format == OutputFormat::Full {
-                        render::full::render(&mut out, file, colors)?;
-                    } else {
-                        render::concise::render(&mut out, file, colors)?;
+    // To stdout the report is streamed (a large one is never held whole); to `--output`
+    // (written atomically) or stderr it is built first.
+    let mut out = if report_to_stderr || args.output.is_some() {
+        Report::Buffer(Vec::new())
+    } else {
+        Report::Stdout(io::BufWriter::with_capacity(1 << 16, io::stdout().lock()))
+    };
+    let rendered = (|| -> io::Result<()> {
+        match args.format {
+            OutputFormat::Full | OutputFormat::Concise => {
+                if args.statistics {
+                    let counts = render::statistics::collect(&files, args.unsafe_fixes);
+                    render::statistics::render(&mut out, &counts, colors)?;
+                } else {
+                    for file in &files {
+                        if args.format == OutputFormat::Full {
+                            render::full::render(&mut out, file, colors)?;
+                        } else {
+                            render::concise::render(&mut out, file, colors)?;
+                        }
                     }
                 }
+                render::summary(&mut out, &summary, colors)?;
+                if let Mode::Fix(_) = mode {
+                    writeln!(out, "{}", colors.paint(Style::Bold, &fixed_line))?;
+                }
             }
-            render::summary(&mut out, &summary, colors)?;
-            if let Mode::Fix(_) = mode {
-                writeln!(out, "{}", colors.paint(Style::Bold, &fixed_line))?;
+            OutputFormat::Json => render::json::render(&mut out, &files)?,
+            OutputFormat::Sarif => render::sarif::render(&mut out, &files)?,
+            OutputFormat::Github => render::github::render(&mut out, &files)?,
+            OutputFormat::Checkstyle => render::checkstyle::render(&mut out, &files)?,
+            OutputFormat::Gitlab => render::gitlab::render(&mut out, &files)?,
+        }
+        out.flush()
+    })();
+    let written = match (out, rendered) {
+        (Report::Buffer(report), Ok(())) => {
+            if report_to_stderr && args.output.is_none() {
+                io::stderr().lock().write_all(&report).is_ok()
+            } else {
+                emit(args, &report, err_colors)
             }
         }
-        OutputFormat::Json => render::json::render(&mut out, &files)?,
-        OutputFormat::Sarif => render::sarif::render(&mut out, &files)?,
-        OutputFormat::Github => render::github::render(&mut out, &files)?,
-        OutputFormat::Checkstyle => render::checkstyle::render(&mut out, &files)?,
-        OutputFormat::Gitlab => render::gitlab::render(&mut out, &files)?,
-    }
-    let written = if report_to_stderr && args.output.is_none() {
-        io::stderr().lock().write_all(&out).is_ok()
-    } else {
-        emit(args, &out, err_colors)
+        (Report::Stdout(_), Ok(())) => true,
+        // The reader went away (`dlint check | head`): `main` ends quietly.
+        (Report::Stdout(_), Err(err)) if err.kind() == io::ErrorKind::BrokenPipe => {
+            return Err(err.into());
+        }
+        (Report::Stdout(_), Err(err)) => {
+            report_error(
+                err_colors,
+                &format!("cannot write to standard output: {err}"),
+            );
+            false
+        }
+        // Rendering into memory fails only when a renderer does.
+        (Report::Buffer(_), Err(err)) => return Err(err.into()),
     };
     if !written {
         failed = true;
@@ -271,6 +298,37 @@ pub(crate) fn check(args: &CheckArgs) -> Result<ExitStatus> {
     } else {
         ExitStatus::Success
     })
+}
+
+/// Where the report is written while it is rendered.
+enum Report<'a> {
+    /// Built whole, then written to `--output` or stderr.
+    Buffer(Vec<u8>),
+    /// Streamed to standard output.
+    Stdout(io::BufWriter<io::StdoutLock<'a>>),
+}
+
+impl Write for Report<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Report::Buffer(v) => v.write(buf),
+            Report::Stdout(w) => w.write(buf),
+        }
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        match self {
+            Report::Buffer(v) => v.write_all(buf),
+            Report::Stdout(w) => w.write_all(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Report::Buffer(_) => Ok(()),
+            Report::Stdout(w) => w.flush(),
+        }
+    }
 }
 
 /// `N problem(s)`.

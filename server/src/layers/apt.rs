@@ -35,7 +35,7 @@
 //! layer gets a new copy of the whole `status` and `status-old`. All are means measured
 //! by the generator on a Debian machine.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::LazyLock;
 
@@ -519,11 +519,20 @@ impl Index {
     /// Recommends): a group no installed or marked package satisfies gets its first
     /// alternative marked and resolved before the next group is looked at.
     fn closure(&self, roots: &[u32], recommends: bool, present: &[bool]) -> Vec<u32> {
-        let mut selected: HashSet<u32> = HashSet::new();
+        // A bit per package of the index: a few KiB, cheaper than hashing each visit.
+        let mut selected = vec![0u64; self.names.len().div_ceil(64)];
+        let insert = |selected: &mut [u64], p: u32| {
+            let (word, bit) = (p as usize / 64, 1u64 << (p % 64));
+            let new = selected[word] & bit == 0;
+            selected[word] |= bit;
+            new
+        };
+        let contains =
+            |selected: &[u64], p: u32| selected[p as usize / 64] & (1u64 << (p % 64)) != 0;
         let mut order: Vec<u32> = roots
             .iter()
             .copied()
-            .filter(|&r| !present[r as usize] && selected.insert(r))
+            .filter(|&r| !present[r as usize] && insert(&mut selected, r))
             .collect();
         let new_roots = order.len();
         // (package, next group to look at)
@@ -542,12 +551,12 @@ impl Index {
                 let group = &self.alts[self.groups[g] as usize..self.groups[g + 1] as usize];
                 if group
                     .iter()
-                    .any(|&a| present[a as usize] || selected.contains(&a))
+                    .any(|&a| present[a as usize] || contains(&selected, a))
                 {
                     continue;
                 }
                 if let Some(&first) = group.first()
-                    && selected.insert(first)
+                    && insert(&mut selected, first)
                 {
                     order.push(first);
                     stack.push((first as usize, self.rels[2 * first as usize]));

@@ -47,6 +47,7 @@
 
 use std::io::{self, Write};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::diagnostic::{Applicability, Category, Diagnostic, Severity};
@@ -93,14 +94,52 @@ struct JsonEdit<'a> {
     content: &'a str,
 }
 
+/// Files rendered side by side before their text is written out: enough to keep every
+/// core busy, few enough that the report is not held twice in memory.
+const BATCH: usize = 64;
+
 /// Write the findings of all `files` as one JSON array, followed by a newline.
+///
+/// The text is what `serde_json::to_writer_pretty` makes of the whole array, but each
+/// file's elements are rendered on their own (in parallel): an element of a pretty array
+/// is the element's own pretty text indented by two spaces (JSON strings never hold a raw
+/// newline, so every newline in it is a line break of the layout).
 pub fn render(out: &mut impl Write, files: &[FileDiagnostics<'_>]) -> io::Result<()> {
-    let all: Vec<JsonDiagnostic<'_>> = files
-        .iter()
-        .flat_map(|file| file.diagnostics.iter().map(move |d| convert(file, d)))
-        .collect();
-    serde_json::to_writer_pretty(&mut *out, &all)?;
-    writeln!(out)
+    let mut first = true;
+    for batch in files.chunks(BATCH) {
+        let texts: Vec<Vec<u8>> = batch
+            .par_iter()
+            .map(render_file)
+            .collect::<serde_json::Result<_>>()?;
+        for text in texts.iter().filter(|t| !t.is_empty()) {
+            out.write_all(if first { b"[\n" } else { b",\n" })?;
+            out.write_all(text)?;
+            first = false;
+        }
+    }
+    out.write_all(if first { b"[]\n" } else { b"\n]\n" })
+}
+
+/// The array elements of one file's findings, each indented by two spaces and separated
+/// by `,\n`; empty for a file without findings.
+fn render_file(file: &FileDiagnostics<'_>) -> serde_json::Result<Vec<u8>> {
+    let mut text = Vec::new();
+    let mut element = Vec::new();
+    for (i, d) in file.diagnostics.iter().enumerate() {
+        element.clear();
+        serde_json::to_writer_pretty(&mut element, &convert(file, d))?;
+        if i > 0 {
+            text.extend_from_slice(b",\n");
+        }
+        text.extend_from_slice(b"  ");
+        for &byte in &element {
+            text.push(byte);
+            if byte == b'\n' {
+                text.extend_from_slice(b"  ");
+            }
+        }
+    }
+    Ok(text)
 }
 
 fn convert<'a>(file: &FileDiagnostics<'a>, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
@@ -200,6 +239,47 @@ mod tests {
     fn no_findings_is_an_empty_array() {
         let mut out = Vec::new();
         render(&mut out, &[]).unwrap();
+        assert_eq!(out, b"[]\n");
+    }
+
+    /// Rendering file by file gives the bytes of one pretty-printed array, across
+    /// batches, with files that have no findings among them.
+    #[test]
+    fn same_text_as_one_pretty_array() {
+        let src = "FROM a\nwrong \u{e9} \"x\"\tz\n";
+        let mut d = diag(src, "wrong", Severity::Warning);
+        d.help = Some("Say \"why\"\nand how".into());
+        d.fix = Some(replace(src, "x", "y\nz"));
+        let some = [d, diag(src, "FROM", Severity::Error)];
+        let index = LineIndex::new(src);
+        let paths: Vec<String> = (0..2 * BATCH + 3)
+            .map(|i| format!("d{i}/Dockerfile"))
+            .collect();
+        let files: Vec<FileDiagnostics<'_>> = paths
+            .iter()
+            .enumerate()
+            .map(|(i, path)| FileDiagnostics {
+                path,
+                source: src,
+                index: &index,
+                diagnostics: if i % 3 == 1 { &[] } else { &some[..=(i % 2)] },
+            })
+            .collect();
+        let mut out = Vec::new();
+        render(&mut out, &files).unwrap();
+        let all: Vec<JsonDiagnostic<'_>> = files
+            .iter()
+            .flat_map(|file| file.diagnostics.iter().map(move |d| convert(file, d)))
+            .collect();
+        let mut expected = serde_json::to_vec_pretty(&all).unwrap();
+        expected.push(b'\n');
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            String::from_utf8(expected).unwrap()
+        );
+        // Only files without findings: still an empty array.
+        let mut out = Vec::new();
+        render(&mut out, &files[1..2]).unwrap();
         assert_eq!(out, b"[]\n");
     }
 }

@@ -91,11 +91,24 @@ fn with_lists_expanded<'a>(
     script: &ShellScript,
     call: &Call<'a>,
 ) -> Option<(Call<'a>, Vec<(TextRange, String)>)> {
+    // Most calls have no variable operand: find that out before copying any word.
+    let mut values: Vec<Option<Vec<String>>> = Vec::new();
+    for (i, word) in call.args.iter().enumerate() {
+        let value = plain_variable(&word.value)
+            .and_then(|name| variable_words(file, ins, script, call.index, name, 0));
+        if value.is_some() && values.is_empty() {
+            values.resize(i, None);
+        }
+        if value.is_some() || !values.is_empty() {
+            values.push(value);
+        }
+    }
+    if values.is_empty() {
+        return None;
+    }
     let mut variables = Vec::new();
     let mut args = Vec::with_capacity(call.args.len());
-    for word in call.args.iter() {
-        let values = plain_variable(&word.value)
-            .and_then(|name| variable_words(file, ins, script, call.index, name, 0));
+    for (word, values) in call.args.iter().zip(values) {
         match values {
             Some(values) => {
                 variables.push((word.range, word.value.clone()));
