@@ -39,6 +39,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::LazyLock;
 
+use super::apt_data::{self, Graph, Section, Sections, U32s};
 use super::size::{Confidence, SizeEstimate};
 
 /// What an `apt-get install` will add.
@@ -112,22 +113,22 @@ fn estimate_install_uncached(packages: &[&str], no_install_recommends: bool) -> 
         };
     }
     let recommends = !no_install_recommends;
-    let high_set = index.closure(&request.roots, recommends, &index.minbase);
-    let low_set = index.closure(&request.roots, recommends, &index.common);
+    let high_set = index.closure(&request.roots, recommends, |p| index.in_minbase(p));
+    let low_set = index.closure(&request.roots, recommends, |p| index.in_common(p));
     let high = index.bytes(&high_set, 1000);
     let low = index.bytes(&low_set, 1000 - index.slim_excluded_permille);
 
     let new_roots: Vec<&str> = request
         .roots
         .iter()
-        .filter(|&&r| !index.minbase[r as usize])
-        .map(|&r| index.names[r as usize])
+        .filter(|&&r| !index.in_minbase(r))
+        .map(|&r| index.name(r))
         .collect();
     let present: Vec<&str> = request
         .roots
         .iter()
-        .filter(|&&r| index.minbase[r as usize])
-        .map(|&r| index.names[r as usize])
+        .filter(|&&r| index.in_minbase(r))
+        .map(|&r| index.name(r))
         .collect();
     let mut basis = String::new();
     if new_roots.is_empty() {
@@ -180,10 +181,12 @@ pub fn archives_size(packages: &[&str], no_install_recommends: bool) -> Option<u
     if request.roots.is_empty() {
         return None;
     }
-    let set = index.closure(&request.roots, !no_install_recommends, &index.minbase);
+    let set = index.closure(&request.roots, !no_install_recommends, |p| {
+        index.in_minbase(p)
+    });
     Some(
         set.iter()
-            .map(|&p| u64::from(index.download_kib[p as usize]) * 1024)
+            .map(|&p| u64::from(index.download_kib.get(p as usize)) * 1024)
             .sum(),
     )
 }
@@ -198,18 +201,21 @@ pub fn resolve(
 ) -> Resolution {
     let index = &*INDEX;
     let request = Request::parse(index, packages);
-    let installed: Vec<bool> = index.names.iter().map(|n| is_installed(n)).collect();
+    let installed: Vec<bool> = (0..index.count as u32)
+        .map(|id| is_installed(index.name(id)))
+        .collect();
+    let is_present = |p: u32| installed.get(p as usize).copied().unwrap_or(false);
     let mut install: Vec<&'static str> = index
-        .closure(&request.roots, !no_install_recommends, &installed)
+        .closure(&request.roots, !no_install_recommends, is_present)
         .into_iter()
-        .map(|p| index.names[p as usize])
+        .map(|p| index.name(p))
         .collect();
     install.sort_unstable();
     let mut present: Vec<&'static str> = request
         .roots
         .iter()
-        .filter(|&&r| installed[r as usize])
-        .map(|&r| index.names[r as usize])
+        .filter(|&&r| is_present(r))
+        .map(|&r| index.name(r))
         .collect();
     present.sort_unstable();
     present.dedup();
@@ -311,30 +317,19 @@ enum Lookup {
     Unknown,
 }
 
-/// Package flags as the data writes them.
-const ESSENTIAL: u8 = b'E';
-const REQUIRED: u8 = b'r';
-const IMPORTANT: u8 = b'i';
-
-/// Installed in every bookworm image besides the Essential and required packages:
-/// debootstrap marks merged /usr with `usr-is-merged`, which satisfies
-/// init-system-helpers' `usrmerge | usr-is-merged` (usrmerge would bring perl). With it,
-/// `minbase` is exactly the 88 packages of the debian:bookworm image this data was
-/// generated on.
-const MINBASE_EXTRA: &[&str] = &["usr-is-merged"];
-
-/// The shipped index, parsed once. On corrupt data it is empty and every estimate is
-/// `Unknown`.
-/// Parse the embedded index now (it takes tens of milliseconds), so that the first
-/// estimate does not wait for it.
+/// Parse-free access to the shipped index (see `apt_data`): ready at once.
 pub fn warm_up() {
     LazyLock::force(&INDEX);
 }
 
+/// The shipped index, encoded at build time. On corrupt data it is empty and every
+/// estimate is `Unknown`.
 static INDEX: LazyLock<Index> = LazyLock::new(|| {
-    Index::parse(include_str!("../../data/apt-bookworm-amd64.txt")).unwrap_or_else(Index::empty)
+    Index::read(include_bytes!(concat!(env!("OUT_DIR"), "/apt-index.bin")))
+        .unwrap_or_else(Index::empty)
 });
 
+/// The binary index, read in place: only what a lookup touches is ever paged in.
 struct Index {
     description: &'static str,
     lists_stored: Option<u64>,
@@ -344,28 +339,51 @@ struct Index {
     /// What any install rewrites: `status` and `status-old` of a minbase image.
     status_rewrite: u64,
     slim_excluded_permille: u64,
-    names: Vec<&'static str>,
-    installed_kib: Vec<u32>,
-    download_kib: Vec<u32>,
-    /// Package `i`'s Depends groups are `groups[rels[2i]..rels[2i+1]]`, its Recommends
-    /// groups `groups[rels[2i+1]..rels[2i+2]]`; group `g`'s alternatives are
-    /// `alts[groups[g]..groups[g+1]]`. Both end with a sentinel.
-    rels: Vec<u32>,
-    groups: Vec<u32>,
-    alts: Vec<u32>,
-    /// Package ids sorted by name, for binary search (a tenth of a hash map's memory).
-    by_name: Vec<u32>,
-    /// Virtual names with a single real provider.
-    virtuals: HashMap<String, u32>,
+    /// Number of packages.
+    count: usize,
+    names: &'static [u8],
+    name_offsets: U32s<'static>,
+    installed_kib: U32s<'static>,
+    download_kib: U32s<'static>,
+    rels: U32s<'static>,
+    groups: U32s<'static>,
+    alts: U32s<'static>,
+    /// Package ids sorted by name, for binary search.
+    by_name: U32s<'static>,
+    /// Virtual names with a single real provider, sorted, and their providers.
+    virtual_names: &'static [u8],
+    virtual_offsets: U32s<'static>,
+    virtual_targets: U32s<'static>,
     /// What every Debian image has: Essential and required packages with their Depends.
-    minbase: Vec<bool>,
+    minbase: &'static [u8],
     /// `minbase` plus the important packages with their Depends.
-    common: Vec<bool>,
+    common: &'static [u8],
 }
 
 /// Why the shipped data could not be read (it is generated, so this is a bug).
 #[derive(Debug)]
 struct Corrupt;
+
+impl Graph for Index {
+    fn packages(&self) -> usize {
+        self.count
+    }
+    fn rel(&self, i: usize) -> u32 {
+        self.rels.get(i)
+    }
+    fn group(&self, g: usize) -> u32 {
+        self.groups.get(g)
+    }
+    fn alt(&self, a: usize) -> u32 {
+        self.alts.get(a)
+    }
+}
+
+/// Bit `i` of a bit set stored as bytes.
+fn bit(bits: &[u8], i: u32) -> bool {
+    bits.get(i as usize / 8)
+        .is_some_and(|b| b & (1 << (i % 8)) != 0)
+}
 
 impl Index {
     fn empty(_: Corrupt) -> Self {
@@ -376,194 +394,93 @@ impl Index {
             per_package: 0,
             status_rewrite: 0,
             slim_excluded_permille: 0,
-            names: Vec::new(),
-            installed_kib: Vec::new(),
-            download_kib: Vec::new(),
-            rels: vec![0],
-            groups: vec![0],
-            alts: Vec::new(),
-            by_name: Vec::new(),
-            virtuals: HashMap::new(),
-            minbase: Vec::new(),
-            common: Vec::new(),
+            count: 0,
+            names: &[],
+            name_offsets: U32s::default(),
+            installed_kib: U32s::default(),
+            download_kib: U32s::default(),
+            rels: U32s::default(),
+            groups: U32s::default(),
+            alts: U32s::default(),
+            by_name: U32s::default(),
+            virtual_names: &[],
+            virtual_offsets: U32s::default(),
+            virtual_targets: U32s::default(),
+            minbase: &[],
+            common: &[],
         }
     }
 
-    fn parse(data: &'static str) -> Result<Self, Corrupt> {
-        let mut header: HashMap<&str, &'static str> = HashMap::new();
-        let mut names = Vec::new();
-        let mut installed_kib = Vec::new();
-        let mut download_kib = Vec::new();
-        let mut flags = Vec::new();
-        let mut rels = Vec::new();
-        let mut groups = Vec::new();
-        let mut alts = Vec::new();
-        let mut virtual_lines = Vec::new();
-        for line in data.lines() {
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            if let Some(rest) = line.strip_prefix('@') {
-                let (key, value) = rest.split_once('\t').ok_or(Corrupt)?;
-                header.insert(key, value);
-                continue;
-            }
-            if let Some(rest) = line.strip_prefix('=') {
-                virtual_lines.push(rest);
-                continue;
-            }
-            let mut fields = line.split('\t');
-            let mut field = || fields.next().ok_or(Corrupt);
-            names.push(field()?);
-            installed_kib.push(field()?.parse::<u32>().map_err(|_| Corrupt)?);
-            download_kib.push(field()?.parse::<u32>().map_err(|_| Corrupt)?);
-            flags.push(*field()?.as_bytes().first().ok_or(Corrupt)?);
-            for column in [field()?, field()?] {
-                rels.push(groups.len() as u32);
-                for group in column.split(',').filter(|g| !g.is_empty()) {
-                    groups.push(alts.len() as u32);
-                    for alt in group.split('|') {
-                        alts.push(base36(alt)?);
-                    }
-                }
-            }
-        }
-        rels.push(groups.len() as u32);
-        groups.push(alts.len() as u32);
-        let count = names.len() as u32;
-        if alts.iter().any(|&a| a >= count) {
-            return Err(Corrupt);
-        }
-        let mut by_name: Vec<u32> = (0..count).collect();
-        by_name.sort_unstable_by_key(|&i| names[i as usize]);
-        // The index lives as long as the process: keep no growth slack.
-        for v in [
-            &mut rels,
-            &mut groups,
-            &mut alts,
-            &mut installed_kib,
-            &mut download_kib,
-        ] {
-            v.shrink_to_fit();
-        }
-        names.shrink_to_fit();
-
-        // Front-coded: one base-36 digit of shared prefix, then the rest of the name.
-        let mut virtuals = HashMap::new();
-        let mut previous = String::new();
-        for line in virtual_lines {
-            let (coded, target) = line.split_once('\t').ok_or(Corrupt)?;
-            let shared = coded
-                .get(..1)
-                .and_then(|d| usize::from_str_radix(d, 36).ok())
-                .ok_or(Corrupt)?;
-            let mut name = previous.get(..shared).ok_or(Corrupt)?.to_owned();
-            name.push_str(&coded[1..]);
-            let target = base36(target)?;
-            if target >= count {
-                return Err(Corrupt);
-            }
-            previous.clone_from(&name);
-            virtuals.insert(name, target);
-        }
-
-        let number = |key: &str| header.get(key).and_then(|v| v.parse::<u64>().ok());
-        let status_entry = number("dpkg_status_per_package").unwrap_or(0);
-        let mut index = Self {
-            description: header.get("description").copied().ok_or(Corrupt)?,
+    /// The index in `bytes`, after checking that every table has the length the package
+    /// count gives it (the contents are not scanned: that would page all of them in).
+    fn read(bytes: &'static [u8]) -> Result<Self, Corrupt> {
+        let sections = Sections::read(bytes).ok_or(Corrupt)?;
+        let u32s = |s: Section| U32s(sections.get(s));
+        let header = std::str::from_utf8(sections.get(Section::Header)).map_err(|_| Corrupt)?;
+        let value = |key: &str| {
+            header
+                .lines()
+                .find_map(|line| line.strip_prefix(key)?.strip_prefix('\t'))
+        };
+        let number = |key: &str| value(key).and_then(|v| v.parse::<u64>().ok());
+        let index = Self {
+            description: value("description").ok_or(Corrupt)?,
             lists_stored: number("lists_stored"),
             lists_uncompressed: number("lists_uncompressed"),
-            per_package: number("dpkg_info_per_package").unwrap_or(0)
-                + 2 * status_entry
-                + number("log_per_package").unwrap_or(0),
-            status_rewrite: 0,
+            per_package: number("per_package").unwrap_or(0),
+            status_rewrite: number("status_rewrite").unwrap_or(0),
             slim_excluded_permille: number("slim_excluded_permille").unwrap_or(0).min(1000),
-            names,
-            installed_kib,
-            download_kib,
-            rels,
-            groups,
-            alts,
-            by_name,
-            virtuals,
-            minbase: Vec::new(),
-            common: Vec::new(),
+            count: u32s(Section::InstalledKib).len(),
+            names: sections.get(Section::Names),
+            name_offsets: u32s(Section::NameOffsets),
+            installed_kib: u32s(Section::InstalledKib),
+            download_kib: u32s(Section::DownloadKib),
+            rels: u32s(Section::Rels),
+            groups: u32s(Section::Groups),
+            alts: u32s(Section::Alts),
+            by_name: u32s(Section::ByName),
+            virtual_names: sections.get(Section::VirtualNames),
+            virtual_offsets: u32s(Section::VirtualOffsets),
+            virtual_targets: u32s(Section::VirtualTargets),
+            minbase: sections.get(Section::Minbase),
+            common: sections.get(Section::Common),
         };
-        let nothing = vec![false; index.names.len()];
-        let extra: Vec<u32> = MINBASE_EXTRA.iter().filter_map(|n| index.id(n)).collect();
-        let roots = |wanted: &[u8]| -> Vec<u32> {
-            (0..count)
-                .filter(|&i| wanted.contains(&flags[i as usize]))
-                .chain(extra.iter().copied())
-                .collect()
-        };
-        index.minbase = index.members(&roots(&[ESSENTIAL, REQUIRED]), &nothing);
-        index.common = index.members(&roots(&[ESSENTIAL, REQUIRED, IMPORTANT]), &nothing);
-        let minbase_count = index.minbase.iter().filter(|&&m| m).count() as u64;
-        index.status_rewrite = 2 * minbase_count * status_entry;
-        Ok(index)
+        let n = index.count;
+        let consistent = index.name_offsets.len() == n + 1
+            && index.download_kib.len() == n
+            && index.rels.len() == 2 * n + 1
+            && index.by_name.len() == n
+            && index.groups.len() >= 1
+            && index.alts.len() == index.groups.get(index.groups.len() - 1) as usize
+            && index.virtual_offsets.len() == index.virtual_targets.len() + 1
+            && index.minbase.len() == n.div_ceil(8)
+            && index.common.len() == n.div_ceil(8);
+        consistent.then_some(index).ok_or(Corrupt)
     }
 
-    /// `closure` without Recommends, as a membership table (how debootstrap installs).
-    fn members(&self, roots: &[u32], present: &[bool]) -> Vec<bool> {
-        let mut member = vec![false; self.names.len()];
-        for p in self.closure(roots, false, present) {
-            member[p as usize] = true;
-        }
-        member
+    /// The name of package `id` (empty past the end).
+    fn name(&self, id: u32) -> &'static str {
+        let id = id as usize;
+        let (start, end) = (
+            self.name_offsets.get(id) as usize,
+            self.name_offsets.get(id + 1) as usize,
+        );
+        self.names
+            .get(start..end)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or("")
     }
 
-    /// Packages apt installs for `roots` when `present` are installed, in apt's order:
-    /// the requested ones that are missing are marked first; then, depth first as apt's
-    /// `MarkInstall` goes, each package's groups in order (Pre-Depends and Depends, then
-    /// Recommends): a group no installed or marked package satisfies gets its first
-    /// alternative marked and resolved before the next group is looked at.
-    fn closure(&self, roots: &[u32], recommends: bool, present: &[bool]) -> Vec<u32> {
-        // A bit per package of the index: a few KiB, cheaper than hashing each visit.
-        let mut selected = vec![0u64; self.names.len().div_ceil(64)];
-        let insert = |selected: &mut [u64], p: u32| {
-            let (word, bit) = (p as usize / 64, 1u64 << (p % 64));
-            let new = selected[word] & bit == 0;
-            selected[word] |= bit;
-            new
-        };
-        let contains =
-            |selected: &[u64], p: u32| selected[p as usize / 64] & (1u64 << (p % 64)) != 0;
-        let mut order: Vec<u32> = roots
-            .iter()
-            .copied()
-            .filter(|&r| !present[r as usize] && insert(&mut selected, r))
-            .collect();
-        let new_roots = order.len();
-        // (package, next group to look at)
-        let mut stack: Vec<(usize, u32)> = Vec::new();
-        for i in 0..new_roots {
-            let root = order[i] as usize;
-            stack.push((root, self.rels[2 * root]));
-            while let Some((p, next)) = stack.last_mut() {
-                let end = self.rels[2 * *p + if recommends { 2 } else { 1 }];
-                if *next >= end {
-                    stack.pop();
-                    continue;
-                }
-                let g = *next as usize;
-                *next += 1;
-                let group = &self.alts[self.groups[g] as usize..self.groups[g + 1] as usize];
-                if group
-                    .iter()
-                    .any(|&a| present[a as usize] || contains(&selected, a))
-                {
-                    continue;
-                }
-                if let Some(&first) = group.first()
-                    && insert(&mut selected, first)
-                {
-                    order.push(first);
-                    stack.push((first as usize, self.rels[2 * first as usize]));
-                }
-            }
-        }
-        order
+    fn in_minbase(&self, id: u32) -> bool {
+        bit(self.minbase, id)
+    }
+
+    fn in_common(&self, id: u32) -> bool {
+        bit(self.common, id)
+    }
+
+    fn closure(&self, roots: &[u32], recommends: bool, present: impl Fn(u32) -> bool) -> Vec<u32> {
+        apt_data::closure(self, roots, recommends, present)
     }
 
     /// Bytes `set` adds to a layer, package contents scaled by `permille`.
@@ -573,7 +490,7 @@ impl Index {
         }
         let contents: u64 = set
             .iter()
-            .map(|&p| u64::from(self.installed_kib[p as usize]) * 1024)
+            .map(|&p| u64::from(self.installed_kib.get(p as usize)) * 1024)
             .sum();
         contents * permille / 1000 + set.len() as u64 * self.per_package + self.status_rewrite
     }
@@ -615,19 +532,48 @@ impl Index {
 
     /// The id of the real package `name`.
     fn id(&self, name: &str) -> Option<u32> {
-        self.by_name
-            .binary_search_by(|&i| self.names[i as usize].cmp(name))
-            .ok()
-            .map(|k| self.by_name[k])
+        let (mut low, mut high) = (0, self.by_name.len());
+        while low < high {
+            let mid = low + (high - low) / 2;
+            let id = self.by_name.get(mid);
+            match self.name(id).cmp(name) {
+                std::cmp::Ordering::Less => low = mid + 1,
+                std::cmp::Ordering::Greater => high = mid,
+                std::cmp::Ordering::Equal => return Some(id),
+            }
+        }
+        None
+    }
+
+    /// The virtual name `k` of the sorted list.
+    fn virtual_name(&self, k: usize) -> &'static str {
+        let (start, end) = (
+            self.virtual_offsets.get(k) as usize,
+            self.virtual_offsets.get(k + 1) as usize,
+        );
+        self.virtual_names
+            .get(start..end)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or("")
+    }
+
+    /// The single provider of the virtual name `name`.
+    fn provider(&self, name: &str) -> Option<u32> {
+        let (mut low, mut high) = (0, self.virtual_targets.len());
+        while low < high {
+            let mid = low + (high - low) / 2;
+            match self.virtual_name(mid).cmp(name) {
+                std::cmp::Ordering::Less => low = mid + 1,
+                std::cmp::Ordering::Greater => high = mid,
+                std::cmp::Ordering::Equal => return Some(self.virtual_targets.get(mid)),
+            }
+        }
+        None
     }
 
     fn find(&self, name: &str) -> Option<u32> {
-        self.id(name).or_else(|| self.virtuals.get(name).copied())
+        self.id(name).or_else(|| self.provider(name))
     }
-}
-
-fn base36(s: &str) -> Result<u32, Corrupt> {
-    u32::from_str_radix(s, 36).map_err(|_| Corrupt)
 }
 
 #[cfg(test)]
@@ -637,17 +583,19 @@ mod tests {
     fn install_set(packages: &[&str], no_recommends: bool) -> Vec<&'static str> {
         resolve(packages, no_recommends, &|n| {
             let i = INDEX.id(n).expect("known package");
-            INDEX.minbase[i as usize]
+            INDEX.in_minbase(i)
         })
         .install
     }
 
     #[test]
     fn index_loads() {
-        assert!(INDEX.names.len() > 60_000, "{}", INDEX.names.len());
+        assert!(INDEX.count > 60_000, "{}", INDEX.count);
         assert!(index_description().starts_with("Debian bookworm amd64 index of 20"));
         // debian:bookworm has 88 packages.
-        let minbase = INDEX.minbase.iter().filter(|&&m| m).count();
+        let minbase = (0..INDEX.count as u32)
+            .filter(|&i| INDEX.in_minbase(i))
+            .count();
         assert_eq!(minbase, 88);
         let lists = lists_size().unwrap();
         assert!((5_000_000..100_000_000).contains(&lists), "{lists}");
@@ -666,17 +614,17 @@ mod tests {
             "zlib1g",
         ] {
             assert!(
-                INDEX.minbase[INDEX.id(name).expect("known package") as usize],
+                INDEX.in_minbase(INDEX.id(name).expect("known package")),
                 "{name}"
             );
         }
         for name in ["curl", "ca-certificates", "perl", "procps", "usrmerge"] {
             assert!(
-                !INDEX.minbase[INDEX.id(name).expect("known package") as usize],
+                !INDEX.in_minbase(INDEX.id(name).expect("known package")),
                 "{name}"
             );
         }
-        assert!(INDEX.common[INDEX.id("procps").expect("known package") as usize]);
+        assert!(INDEX.in_common(INDEX.id("procps").expect("known package")));
     }
 
     #[test]
@@ -795,12 +743,14 @@ mod tests {
     #[test]
     fn virtual_names_with_one_provider() {
         // No package is named like this; one package provides it.
-        let (name, &target) = INDEX.virtuals.iter().min().unwrap();
-        let e = estimate_install(&[name.as_str()], true);
+        assert!(INDEX.virtual_targets.len() > 100);
+        let (name, target) = (INDEX.virtual_name(0), INDEX.virtual_targets.get(0));
+        assert!(INDEX.id(name).is_none(), "{name}");
+        assert_eq!(INDEX.find(name), Some(target));
+        let e = estimate_install(&[name], true);
         assert!(e.unknown.is_empty(), "{name}");
         assert!(
-            install_set(&[name.as_str()], true).contains(&INDEX.names[target as usize])
-                || INDEX.minbase[target as usize]
+            install_set(&[name], true).contains(&INDEX.name(target)) || INDEX.in_minbase(target)
         );
     }
 
@@ -813,9 +763,24 @@ mod tests {
 
     #[test]
     fn corrupt_data_gives_an_empty_index() {
-        assert!(Index::parse("@description\tx\nname\tnot-a-number\t1\to\t\t\n").is_err());
-        assert!(Index::parse("@description\tx\nname\t1\t1\to\tzz\t\n").is_err());
+        // The text, at build time: a clear error naming the line.
+        let err = apt_data::encode("@description\tx\nname\tnot-a-number\t1\to\t\t\n");
+        assert!(err.unwrap_err().contains("line 2"));
+        assert!(apt_data::encode("@description\tx\nname\t1\t1\to\tzz\t\n").is_err());
+        // The bytes, at run time: anything but a consistent index is refused.
+        assert!(Index::read(b"not an index").is_err());
+        let good = apt_data::encode("@description\tx\na\t1\t1\to\t1\t\nb\t2\t2\to\t\t\n")
+            .unwrap()
+            .leak();
+        let index = Index::read(good).unwrap();
+        assert_eq!(index.find("a"), Some(0));
+        assert_eq!(index.closure(&[0], true, |_| false), vec![0, 1]);
+        for cut in [8, 12, 20, good.len() - 1] {
+            assert!(Index::read(&good[..cut]).is_err(), "{cut}");
+        }
         let empty = Index::empty(Corrupt);
-        assert!(empty.closure(&[], true, &[]).is_empty());
+        assert!(empty.closure(&[], true, |_| false).is_empty());
+        assert!(empty.closure(&[5], true, |_| false).is_empty());
+        assert_eq!(empty.find("a"), None);
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod analysis;
 pub mod apt;
+mod apt_data;
 pub mod context;
 pub mod dockerignore;
 pub mod report;
