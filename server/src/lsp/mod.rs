@@ -71,14 +71,15 @@ pub fn run() -> Result<ExitStatus> {
     let shut_down = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&shut_down);
     runtime.block_on(async move {
-        let (service, socket) = LspService::build(|client| Backend::new(client, flag))
-            .custom_method("dlint/layers", Backend::layers)
-            .finish();
         // stdin and stdout go through guards that keep malformed input from ending the
         // session (see `transport`).
         let (server_in, input) = tokio::io::duplex(1 << 20);
         let (output, server_out) = tokio::io::duplex(1 << 20);
         let (errors_tx, errors_rx) = tokio::sync::mpsc::unbounded_channel();
+        let notifier = transport::Notifier::new(errors_tx.clone());
+        let (service, socket) = LspService::build(|client| Backend::new(client, flag, notifier))
+            .custom_method("dlint/layers", Backend::layers)
+            .finish();
         tokio::spawn(transport::pump_input(tokio::io::stdin(), input, errors_tx));
         let writer = tokio::spawn(transport::pump_output(
             output,
@@ -141,6 +142,8 @@ pub struct Session {
     clock: AtomicU64,
     /// ShellCheck's second pass (`shellcheck::schedule`).
     shellcheck: shellcheck::State,
+    /// Writes `publishDiagnostics` straight to the output (see [`transport::Notifier`]).
+    notifier: OnceLock<transport::Notifier>,
 }
 
 impl Default for Session {
@@ -157,11 +160,26 @@ impl Default for Session {
             progress: AtomicU64::new(0),
             clock: AtomicU64::new(0),
             shellcheck: shellcheck::State::default(),
+            notifier: OnceLock::new(),
         }
     }
 }
 
 impl Session {
+    /// Send `textDocument/publishDiagnostics`. Every publish goes this one way, so they
+    /// reach the client in the order they are made.
+    fn publish_diagnostics(
+        &self,
+        uri: Uri,
+        diagnostics: Vec<tower_lsp_server::ls_types::Diagnostic>,
+        version: Option<i32>,
+    ) {
+        match self.notifier.get() {
+            Some(notifier) => notifier.publish_diagnostics(uri, diagnostics, version),
+            None => log("no output for diagnostics (the server is not running)"),
+        }
+    }
+
     /// The position encoding agreed at `initialize` (UTF-16 before that).
     pub fn encoding(&self) -> PositionEncoding {
         self.encoding.get().copied().unwrap_or_default()
@@ -464,10 +482,12 @@ async fn blocking<T: Send + 'static>(
 }
 
 impl Backend {
-    fn new(client: Client, shut_down: Arc<AtomicBool>) -> Self {
+    fn new(client: Client, shut_down: Arc<AtomicBool>, notifier: transport::Notifier) -> Self {
+        let session = Session::default();
+        let _ = session.notifier.set(notifier);
         Self {
             client,
-            session: Arc::new(Session::default()),
+            session: Arc::new(session),
             shut_down,
             root: OnceLock::new(),
         }
@@ -544,9 +564,8 @@ impl Backend {
         if self.session.version(&uri) != Some(snap.version) {
             return;
         }
-        self.client
-            .publish_diagnostics(uri, diagnostics, Some(snap.version))
-            .await;
+        self.session
+            .publish_diagnostics(uri, diagnostics, Some(snap.version));
         self.show_problems().await;
         self.fetch_images(&snap);
         shellcheck::schedule(&self.client, &self.session, &snap);
@@ -638,7 +657,7 @@ impl Backend {
                     let _ = client.inlay_hint_refresh().await;
                 }
                 for uri in session.open_uris() {
-                    republish(&client, &session, uri).await;
+                    republish(&session, uri).await;
                 }
             }
         });
@@ -688,7 +707,7 @@ fn not_open(uri: &Uri) -> jsonrpc::Error {
 }
 
 /// Publish the current findings of `uri` (after settings or image facts changed).
-async fn republish(client: &Client, session: &Arc<Session>, uri: Uri) {
+async fn republish(session: &Arc<Session>, uri: Uri) {
     let s = Arc::clone(session);
     let key = uri.clone();
     let linted = tokio::task::spawn_blocking(move || {
@@ -699,9 +718,7 @@ async fn republish(client: &Client, session: &Arc<Session>, uri: Uri) {
     if let Ok(Some((version, diagnostics))) = linted
         && session.version(&uri) == Some(version)
     {
-        client
-            .publish_diagnostics(uri, diagnostics, Some(version))
-            .await;
+        session.publish_diagnostics(uri, diagnostics, Some(version));
     }
 }
 
@@ -876,7 +893,7 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri;
         let removed = self.session.write().remove(&uri).is_some();
         if removed {
-            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+            self.session.publish_diagnostics(uri, Vec::new(), None);
         } else {
             log(&format!(
                 "ignored close of a document that is not open: {}",

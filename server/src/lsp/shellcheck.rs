@@ -164,9 +164,7 @@ pub fn schedule(client: &Client, session: &Arc<Session>, snap: &Arc<Snapshot>) {
             }
         }
         if session.version(&snap.uri) == Some(snap.version) {
-            client
-                .publish_diagnostics(snap.uri.clone(), diagnostics, Some(snap.version))
-                .await;
+            session.publish_diagnostics(snap.uri.clone(), diagnostics, Some(snap.version));
         }
     });
 }
