@@ -468,6 +468,41 @@ impl CatalogImage {
             .collect()
     }
 
+    /// The platforms a reference to this entry can be pulled for (`os/arch[/variant]`, as
+    /// written in the data), or `None` when the source did not record them: unknown is not
+    /// "none". `digest` is the reference's pin, if any: a platform manifest's digest names
+    /// that one platform. Otherwise the tag's index lists them, whereas the per-platform
+    /// manifests are often catalogued for a few platforms only; an `os.version` suffix
+    /// (`windows/amd64 10.0.20348.5622`) is dropped. An entry without an index is its one
+    /// manifest.
+    pub fn published_platforms(&self, digest: Option<&str>) -> Option<Vec<&str>> {
+        if let Some(d) = digest
+            && let Some(pinned) = self
+                .image_platforms()
+                .find(|p| p.manifest_digest.as_deref() == Some(d))
+        {
+            return pinned.platform.as_deref().map(|p| vec![p]);
+        }
+        let Some(index) = &self.index else {
+            let mut images = self.image_platforms();
+            return match (images.next(), images.next()) {
+                (Some(only), None) => only.platform.as_deref().map(|p| vec![p]),
+                _ => None,
+            };
+        };
+        let mut out: Vec<&str> = Vec::new();
+        for p in index
+            .platforms
+            .iter()
+            .filter_map(|p| p.split_whitespace().next())
+        {
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        }
+        (!out.is_empty()).then_some(out)
+    }
+
     /// The compressed (download) size for a platform, when the source states it.
     pub fn compressed_bytes(&self, platform: &str) -> Option<u64> {
         self.platform(platform).and_then(|p| p.compressed_bytes)
@@ -671,6 +706,30 @@ mod tests {
         let info = lookup("gcr.io/distroless/java17", None).unwrap();
         assert_eq!(info.platform, "unrecorded");
         assert_eq!(info.compressed_total(), 85_969_120);
+    }
+
+    #[test]
+    fn published_platforms_come_from_the_index() {
+        // The index lists more platforms than the manifests catalogued.
+        let nginx = find("nginx:alpine").unwrap();
+        assert_eq!(nginx.platform_names(), ["linux/amd64"]);
+        let published = nginx.published_platforms(None).unwrap();
+        assert!(published.contains(&"linux/arm64/v8"), "{published:?}");
+        // Windows entries lose their os.version, and duplicates go.
+        let python = find("python:3.13").unwrap();
+        let published = python.published_platforms(None).unwrap();
+        assert_eq!(
+            published.iter().filter(|p| **p == "windows/amd64").count(),
+            1
+        );
+        // A pin to a platform manifest is that platform alone.
+        let slim = find("python:3.12-slim").unwrap();
+        let amd64 = slim.platform("linux/amd64").unwrap();
+        let digest = amd64.manifest_digest.as_deref();
+        assert_eq!(slim.published_platforms(digest).unwrap(), ["linux/amd64"]);
+        // Unrecorded is unknown.
+        let java = find("gcr.io/distroless/java17").unwrap();
+        assert_eq!(java.published_platforms(None), None);
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod env_self_reference;
 mod expose_invalid;
 mod expose_protocol_casing;
 mod from_platform_flag_const;
+mod invalid_base_image_platform;
 mod invalid_default_arg_in_from;
 mod json_args_recommended;
 mod multiple_cmd;
@@ -34,6 +35,7 @@ pub use env_self_reference::EnvSelfReference;
 pub use expose_invalid::ExposeInvalid;
 pub use expose_protocol_casing::ExposeProtocolCasing;
 pub use from_platform_flag_const::FromPlatformFlagConst;
+pub use invalid_base_image_platform::InvalidBaseImagePlatform;
 pub use invalid_default_arg_in_from::InvalidDefaultArgInFrom;
 pub use json_args_recommended::JsonArgsRecommended;
 pub use multiple_cmd::MultipleCmd;
@@ -133,5 +135,9 @@ pub static RULES: &[RuleEntry] = &[
     RuleEntry {
         meta: &CopyIgnoredFile::META,
         new: || Box::new(CopyIgnoredFile),
+    },
+    RuleEntry {
+        meta: &InvalidBaseImagePlatform::META,
+        new: || Box::new(InvalidBaseImagePlatform),
     },
 ];

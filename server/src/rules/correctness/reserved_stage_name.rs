@@ -46,7 +46,7 @@ declare_rule! {
     severity: Error,
     fix: None,
     since: "0.1.0",
-    upstream: Some("buildkit: ReservedStageName"),
+    upstream: Some("hadolint: DL3063; buildkit: ReservedStageName"),
     docs: DOCS,
 }
 
