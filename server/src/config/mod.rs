@@ -627,6 +627,13 @@ impl Config {
             give("MA010", "labels", toml::Value::Table(table.clone()));
             give("MA011", "labels", toml::Value::Table(table));
         }
+        if let Some(platform) = self.build_platform() {
+            give(
+                "CO022",
+                "platform",
+                toml::Value::String(platform.to_owned()),
+            );
+        }
     }
 
     /// `path` relative to the root, for override globs; `None` if it is outside.

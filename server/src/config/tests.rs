@@ -552,6 +552,22 @@ fn trusted_registries_and_required_labels_reach_their_rules() {
 }
 
 #[test]
+fn the_build_platform_reaches_the_platform_rule() {
+    let text = "FROM alpine:3.19\n";
+    let file = crate::syntax::parse(text);
+    let codes = |toml: &str| -> Vec<&str> {
+        let rules = parse(toml).unwrap().for_file(None);
+        crate::lint::lint(&file, text, None, &rules)
+            .iter()
+            .map(|d| d.code)
+            .collect()
+    };
+    assert!(codes("[build]\nplatform = \"linux/riscv64\"\n").contains(&"CO022"));
+    assert!(!codes("[build]\nplatform = \"linux/arm64\"\n").contains(&"CO022"));
+    assert!(!codes("").contains(&"CO022"));
+}
+
+#[test]
 fn shellcheck_settings_are_read_and_checked() {
     let config = parse("").unwrap();
     assert_eq!(config.shellcheck(), ShellcheckSettings::default());

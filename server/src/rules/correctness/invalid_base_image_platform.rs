@@ -3,15 +3,15 @@
 
 use std::collections::HashSet;
 
-use crate::declare_rule;
+use crate::diagnostic::{Category, Severity};
 use crate::layers::vars;
 use crate::model::{Dockerfile, Instruction, InstructionKind, Stage};
 use crate::registry::catalog::{self, normalize_platform};
 use crate::rules::base_image::{base_image, split_reference};
 use crate::rules::correctness::util::{PLATFORM_ARGS, stage_of, var_refs};
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, FixAvailability, OptionError, Rule, RuleMeta};
 
-const DOCS: &str = r"Checks for a base image that is not published for the platform its stage is built for.
+const DOCS: &str = r#"Checks for a base image that is not published for the platform its stage is built for.
 
 ## What it does
 Flags a `FROM --platform=os/arch` whose image, as dlint's offline catalogue of base images
@@ -21,10 +21,12 @@ global `ARG`s are substituted. Platforms are compared as BuildKit compares them,
 operating system and architecture (`linux/arm64` is `linux/arm64/v8`, `aarch64` is
 `arm64`); the variant does not count.
 
+A `FROM` without `--platform` is built for the platform the build asks for: dlint judges it
+when the configuration names one (`[build] platform`), and leaves it alone otherwise.
+
 dlint stays silent when it does not know: an image or tag that is not in the catalogue, a
 platform that depends on the build (`$BUILDPLATFORM`, `$TARGETARCH`, an `ARG` without a
-default), `scratch`, an earlier stage, and a `FROM` without `--platform`, which is built for
-whatever the build asks.
+default), `scratch`, an earlier stage.
 
 Differences from BuildKit InvalidBaseImagePlatform: BuildKit checks after pulling, the image
 the registry serves today, for the platform of the actual build (so also a `FROM` without
@@ -50,23 +52,40 @@ Use instead:
 FROM --platform=linux/riscv64 alpine:3.20
 ```
 
+## Options
+- `platform` (string like `"linux/arm64"`, default: `[build] platform`, else none): the
+  platform of the stages without `--platform`.
+
+```toml
+[build]
+platform = "linux/arm64"
+```
+
 ## References
 - [Dockerfile reference: FROM](https://docs.docker.com/reference/dockerfile/#from)
 - [Multi-platform builds](https://docs.docker.com/build/building/multi-platform/)
 - [BuildKit check: InvalidBaseImagePlatform](https://docs.docker.com/reference/build-checks/invalid-base-image-platform/)
-";
+"#;
 
-declare_rule! {
-    /// A base image that is not published for the platform its stage is built for.
-    pub struct InvalidBaseImagePlatform;
-    code: "CO022",
-    name: "invalid-base-image-platform",
-    category: Correctness,
-    severity: Warning,
-    fix: None,
-    since: "0.1.0",
-    upstream: Some("buildkit: InvalidBaseImagePlatform"),
-    docs: DOCS,
+/// A base image that is not published for the platform its stage is built for.
+#[derive(Debug, Default)]
+pub struct InvalidBaseImagePlatform {
+    /// The platform of a stage without `--platform` (`[build] platform`).
+    platform: Option<String>,
+}
+
+impl InvalidBaseImagePlatform {
+    pub const META: RuleMeta = RuleMeta {
+        code: "CO022",
+        name: "invalid-base-image-platform",
+        category: Category::Correctness,
+        severity: Severity::Warning,
+        fix: FixAvailability::None,
+        since: "0.1.0",
+        upstream: Some("buildkit: InvalidBaseImagePlatform"),
+        docs: DOCS,
+        default: crate::rules::DefaultState::On,
+    };
 }
 
 impl Rule for InvalidBaseImagePlatform {
@@ -74,20 +93,56 @@ impl Rule for InvalidBaseImagePlatform {
         &Self::META
     }
 
+    fn configure(&mut self, options: &toml::Table) -> Result<(), OptionError> {
+        for (key, value) in options {
+            let error = |message: String| OptionError {
+                key: Some(key.clone()),
+                message,
+            };
+            match key.as_str() {
+                "platform" => {
+                    let platform = value
+                        .as_str()
+                        .map(str::trim)
+                        .filter(|p| p.split('/').filter(|s| !s.is_empty()).count() >= 2)
+                        .ok_or_else(|| {
+                            error(format!(
+                                "expected a platform like \"linux/arm64\", found {value}"
+                            ))
+                        })?;
+                    self.platform = Some(platform.to_owned());
+                }
+                _ => {
+                    return Err(error(format!(
+                        "unknown option `{key}` of rule CO022 (invalid-base-image-platform); expected one of: platform"
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn check(&mut self, ins: &Instruction, ctx: &mut Context<'_>) {
         if ins.kind != InstructionKind::From {
             return;
         }
-        // The rule context does not carry the configured build platform (`[build]
-        // platform`): a stage without `--platform` is built for an unknown platform.
         let Some(stage) = stage_of(ins, ctx) else {
             return;
         };
-        let Some(flag) = &stage.platform else { return };
         let derived = ctx.memo(|| PlatformDerived(platform_derived_globals(ctx.file)));
         let derived = &derived.0;
-        let Some(target) = target_platform(stage, ctx, derived) else {
-            return;
+        // A stage without `--platform` is built for the configured platform (`[build]
+        // platform`, given as this rule's `platform` option); without one, for a platform
+        // dlint does not know.
+        let (target, flag) = match &stage.platform {
+            Some(flag) => match target_platform(stage, ctx, derived) {
+                Some(target) => (target, Some(flag)),
+                None => return,
+            },
+            None => match &self.platform {
+                Some(platform) => (platform.clone(), None),
+                None => return,
+            },
         };
         // `scratch`, an earlier stage and an unresolved reference are no image.
         let Some(base) = base_image(ins, ctx) else {
@@ -119,19 +174,27 @@ impl Rule for InvalidBaseImagePlatform {
         // image, the fix is usually another tag (the platform is what the stage is for),
         // and a reference is there even when the platform comes from elsewhere (BuildKit
         // reports the whole `FROM`). The flag is shown as related.
-        ctx.report(
-            &Self::META,
-            base.range,
-            format!(
-                "`{}` has no {target} image (available: {})",
-                base.reference,
-                published.join(", ")
-            ),
-        )
-        .with_help(format!(
-            "Use an image or tag published for {target}, or build this stage for a listed platform (dlint's catalogue, as of {as_of})"
-        ))
-        .with_related(flag.range, format!("the stage is built for {target}"));
+        let configured = if flag.is_some() {
+            ""
+        } else {
+            ", the configured `[build] platform`,"
+        };
+        let finding = ctx
+            .report(
+                &Self::META,
+                base.range,
+                format!(
+                    "`{}` has no {target} image{configured} (available: {})",
+                    base.reference,
+                    published.join(", ")
+                ),
+            )
+            .with_help(format!(
+                "Use an image or tag published for {target}, or build this stage for a listed platform (dlint's catalogue, as of {as_of})"
+            ));
+        if let Some(flag) = flag {
+            finding.with_related(flag.range, format!("the stage is built for {target}"));
+        }
     }
 }
 
@@ -309,5 +372,60 @@ mod tests {
         assert!(f[0].2.ends_with("(available: linux/amd64)"), "{f:?}");
         let text = format!("FROM --platform=linux/amd64 python:3.12-slim@{amd64}\n");
         assert_eq!(lines("CO022", &text), [] as [u32; 0]);
+    }
+
+    /// The findings' messages with the rule configured for `platform`.
+    fn configured(platform: &str, text: &str) -> Vec<String> {
+        use crate::rules::Rule as _;
+        let mut rule = super::InvalidBaseImagePlatform::default();
+        let mut options = toml::Table::new();
+        options.insert("platform".into(), platform.into());
+        rule.configure(&options).expect("valid options");
+        let df = crate::syntax::parse(text);
+        crate::rules::run_rules(
+            &df,
+            text,
+            vec![Box::new(rule)],
+            &crate::rules::FileFacts::default(),
+        )
+        .into_iter()
+        .map(|d| d.message)
+        .collect()
+    }
+
+    #[test]
+    fn a_stage_without_platform_is_built_for_the_configured_one() {
+        let text = "FROM alpine:3.19 AS a\nFROM --platform=linux/amd64 alpine:3.19\n";
+        assert_eq!(
+            configured("linux/riscv64", text),
+            [
+                "`alpine:3.19` has no linux/riscv64 image, the configured `[build] platform`, \
+              (available: linux/amd64, linux/arm/v6, linux/arm/v7, linux/arm64/v8, linux/386, \
+              linux/ppc64le, linux/s390x)"
+            ]
+        );
+        assert!(configured("linux/arm64", text).is_empty());
+        // Without a configured platform a stage without `--platform` is not judged.
+        assert!(lines("CO022", text).is_empty());
+    }
+
+    #[test]
+    fn bad_platform_options_are_refused() {
+        use crate::rules::Rule as _;
+        for bad in [toml::Value::from("linux"), toml::Value::from(3)] {
+            let mut options = toml::Table::new();
+            options.insert("platform".into(), bad.clone());
+            let err = super::InvalidBaseImagePlatform::default()
+                .configure(&options)
+                .unwrap_err();
+            assert_eq!(err.key.as_deref(), Some("platform"), "{bad}");
+        }
+        let mut options = toml::Table::new();
+        options.insert("platfrom".into(), "linux/arm64".into());
+        assert!(
+            super::InvalidBaseImagePlatform::default()
+                .configure(&options)
+                .is_err()
+        );
     }
 }

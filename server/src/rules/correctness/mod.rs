@@ -138,6 +138,6 @@ pub static RULES: &[RuleEntry] = &[
     },
     RuleEntry {
         meta: &InvalidBaseImagePlatform::META,
-        new: || Box::new(InvalidBaseImagePlatform),
+        new: || Box::new(InvalidBaseImagePlatform::default()),
     },
 ];
