@@ -1,6 +1,9 @@
 //! A snapshot's findings as LSP diagnostics: code, link to the rule's documentation,
 //! severity, related places and tags.
 
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
+
 use tower_lsp_server::ls_types::{self as lsp, NumberOrString};
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -36,11 +39,8 @@ pub fn to_lsp(snap: &Snapshot, d: &Diagnostic) -> lsp::Diagnostic {
         Some(help) => format!("{}\n{help}", d.message),
         None => d.message.clone(),
     };
-    let href = format!("{}/{}.md", snap.settings.docs_url, d.code);
-    let code_description = href
-        .parse::<lsp::Uri>()
-        .ok()
-        .map(|href| lsp::CodeDescription { href });
+    let code_description =
+        code_link(&snap.settings.docs_url, d.code).map(|href| lsp::CodeDescription { href });
     let related: Vec<lsp::DiagnosticRelatedInformation> = d
         .related
         .iter()
@@ -67,6 +67,29 @@ pub fn to_lsp(snap: &Snapshot, d: &Diagnostic) -> lsp::Diagnostic {
         tags: (!tags.is_empty()).then_some(tags),
         data: Some(serde_json::json!({ "name": d.name })),
     }
+}
+
+/// The documentation page of rule `code` under `docs_url`. Parsed once per rule: a
+/// keystroke publishes every finding again, most of them of the same few rules.
+fn code_link(docs_url: &str, code: &'static str) -> Option<lsp::Uri> {
+    type Links = HashMap<String, HashMap<&'static str, Option<lsp::Uri>>>;
+    static LINKS: LazyLock<Mutex<Links>> = LazyLock::new(Mutex::default);
+    let parse = || format!("{docs_url}/{code}.md").parse::<lsp::Uri>().ok();
+    let Ok(mut links) = LINKS.lock() else {
+        return parse();
+    };
+    if !links.contains_key(docs_url) {
+        // One entry per documentation address in use: settings rarely change it.
+        if links.len() >= 8 {
+            links.clear();
+        }
+        links.insert(docs_url.to_owned(), HashMap::new());
+    }
+    links
+        .get_mut(docs_url)?
+        .entry(code)
+        .or_insert_with(parse)
+        .clone()
 }
 
 fn severity(severity: Severity) -> lsp::DiagnosticSeverity {

@@ -8,7 +8,13 @@
 //! inside one.
 
 use serde::Serialize;
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use std::io::{Read as _, Write as _};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use tokio::io::{
+    AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader, ReadBuf,
+};
 use tokio::sync::mpsc;
 use tower_lsp_server::jsonrpc;
 use tower_lsp_server::ls_types::notification::{Notification as _, PublishDiagnostics};
@@ -116,6 +122,96 @@ impl Notifier {
             Ok(body) => drop(self.0.send(frame(&body))),
             Err(err) => super::log(&format!("cannot serialize diagnostics: {err}")),
         }
+    }
+}
+
+/// Standard input read by a thread of its own, handed to the async side as chunks.
+///
+/// `tokio::io::stdin` reads on the blocking pool: every read is a round trip from the
+/// server's thread to a pool thread and back. Here the thread waits in `read` itself and
+/// a message costs one wake-up of the server. The thread ends at end of input or when
+/// the server is gone; a process that exits does not wait for it.
+pub struct StdinChannel {
+    chunks: mpsc::UnboundedReceiver<Vec<u8>>,
+    chunk: Vec<u8>,
+    at: usize,
+}
+
+impl StdinChannel {
+    pub fn spawn() -> std::io::Result<Self> {
+        let (tx, chunks) = mpsc::unbounded_channel();
+        std::thread::Builder::new()
+            .name("dlint-stdin".into())
+            .spawn(move || {
+                let mut stdin = std::io::stdin().lock();
+                let mut buf = vec![0; 64 * 1024];
+                loop {
+                    match stdin.read(&mut buf) {
+                        Ok(0) => break,
+                        Ok(n) => {
+                            if tx.send(buf[..n].to_vec()).is_err() {
+                                break;
+                            }
+                        }
+                        Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+                        Err(_) => break,
+                    }
+                }
+            })?;
+        Ok(Self {
+            chunks,
+            chunk: Vec::new(),
+            at: 0,
+        })
+    }
+}
+
+impl AsyncRead for StdinChannel {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        out: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        if self.at >= self.chunk.len() {
+            match self.chunks.poll_recv(cx) {
+                Poll::Pending => return Poll::Pending,
+                // End of input: a read of nothing.
+                Poll::Ready(None) => return Poll::Ready(Ok(())),
+                Poll::Ready(Some(chunk)) => {
+                    self.chunk = chunk;
+                    self.at = 0;
+                }
+            }
+        }
+        let this = &mut *self;
+        let n = out.remaining().min(this.chunk.len() - this.at);
+        out.put_slice(&this.chunk[this.at..this.at + n]);
+        this.at += n;
+        Poll::Ready(Ok(()))
+    }
+}
+
+/// Standard output written in place: `tokio::io::stdout` writes on the blocking pool, a
+/// thread round trip per message. A write to the client's pipe returns at once unless
+/// the client stops reading; the client is never kept from writing meanwhile, since
+/// standard input is read by a thread of its own ([`StdinChannel`]).
+pub struct SyncStdout(pub std::io::Stdout);
+
+impl AsyncWrite for SyncStdout {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        Poll::Ready(self.get_mut().0.write(buf))
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Poll::Ready(self.get_mut().0.flush())
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Poll::Ready(self.get_mut().0.flush())
     }
 }
 
