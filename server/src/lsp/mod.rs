@@ -112,9 +112,6 @@ pub fn run() -> Result<ExitStatus> {
 /// A build context read from disk (`None`: unreadable), and when.
 type ReadContext = (std::time::Instant, Option<Arc<BuildContext>>);
 
-/// How long the typing must pause before a linted version's syntax tree is re-parsed.
-const TREE_IDLE: Duration = Duration::from_millis(25);
-
 /// Documents up to this size are linted on the server's thread (about a millisecond);
 /// larger ones on the blocking pool.
 const INLINE_LINT_BYTES: usize = 64 * 1024;
@@ -584,31 +581,23 @@ impl Backend {
 
     /// Re-parse the tree of a snapshot just linted (diagnostics do not wait for it), so that
     /// the next folding request finds it, and the next edit re-parses from it.
-    ///
-    /// It waits for a pause in the typing ([`TREE_IDLE`]): while keystrokes come, the tree
-    /// is only edited (each edit is cheap) and the next keystroke does not wait behind a
-    /// re-parse. A request that needs the tree before then parses it itself.
     fn refresh_tree(&self, snap: Arc<Snapshot>) {
         if snap.parsed_tree().is_some() {
             return;
         }
+        if self.session.version(&snap.uri) != Some(snap.version) {
+            return;
+        }
+        let small = snap.text.len() <= INLINE_LINT_BYTES;
         let session = Arc::clone(&self.session);
-        tokio::spawn(async move {
-            tokio::time::sleep(TREE_IDLE).await;
-            // A newer version was published meanwhile: its own refresh comes later.
-            if session.version(&snap.uri) != Some(snap.version) || snap.parsed_tree().is_some() {
-                return;
-            }
-            let small = snap.text.len() <= INLINE_LINT_BYTES;
-            let refresh = move || {
-                session.adopt_tree(&snap.uri, snap.version, snap.tree());
-            };
-            if small {
-                refresh();
-            } else {
-                tokio::task::spawn_blocking(refresh);
-            }
-        });
+        let refresh = move || {
+            session.adopt_tree(&snap.uri, snap.version, snap.tree());
+        };
+        if small {
+            refresh();
+        } else {
+            tokio::task::spawn_blocking(refresh);
+        }
     }
 
     /// Show configuration problems the user has not seen yet (notifications only).
@@ -891,11 +880,7 @@ impl LanguageServer for Backend {
         match applied {
             Ok(previous) => {
                 self.lint_and_publish(uri).await;
-                // Freeing a whole model takes a tenth of a millisecond on a long file: on
-                // the blocking pool, the next keystroke does not wait for it.
-                if let Some(previous) = previous {
-                    tokio::task::spawn_blocking(move || drop(previous));
-                }
+                drop(previous);
             }
             Err(why) => log(&format!("ignored {why}: {} v{version}", uri.as_str())),
         }
