@@ -317,11 +317,6 @@ enum Lookup {
     Unknown,
 }
 
-/// Parse-free access to the shipped index (see `apt_data`): ready at once.
-pub fn warm_up() {
-    LazyLock::force(&INDEX);
-}
-
 /// The shipped index, encoded at build time. On corrupt data it is empty and every
 /// estimate is `Unknown`.
 static INDEX: LazyLock<Index> = LazyLock::new(|| {

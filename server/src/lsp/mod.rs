@@ -806,8 +806,6 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _: InitializedParams) {
         log("initialized");
-        // Load the package index sizes are estimated from now, not at the first keystroke.
-        tokio::task::spawn_blocking(crate::layers::apt::warm_up);
         // Watch configuration files, so edits made outside the editor reload too.
         let watchers = ["**/.dlint.toml", "**/dlint.toml", "**/.dockerignore"]
             .into_iter()
