@@ -474,7 +474,8 @@ mod tests {
             .expect("a RUN")
             .clone();
         calls_with_inline(ins.script().expect("a script"))
-            .into_iter()
+            .iter()
+            .cloned()
             .map(Call::into_owned)
             .collect()
     }

@@ -176,20 +176,6 @@ impl Call<'_> {
         }
     }
 
-    /// The call borrowing everything from this one.
-    fn view(&self) -> Call<'_> {
-        Call {
-            index: self.index,
-            program: Cow::Borrowed(&*self.program),
-            name: Cow::Borrowed(&*self.name),
-            args: Cow::Borrowed(&*self.args),
-            env: self.env.iter().map(|e| Cow::Borrowed(&**e)).collect(),
-            wrappers: self.wrappers.clone(),
-            range: self.range,
-            nested: self.nested,
-        }
-    }
-
     /// The call with its words owned, to outlive the script they come from.
     pub(crate) fn into_owned(self) -> Call<'static> {
         Call {
@@ -317,52 +303,45 @@ impl std::fmt::Debug for Cache {
 
 /// The program calls of `script`, in source order. The commands of a script given as a
 /// string (`sh -c '...'`) are one word here: [`calls_with_inline`] looks into them.
-pub(crate) fn calls(script: &ShellScript) -> Vec<Call<'_>> {
-    script
-        .calls
-        .plain
-        .get_or_init(|| {
-            script
-                .commands
-                .iter()
-                .enumerate()
-                .filter_map(|(index, command)| call_of(index, command, false))
-                .map(Call::into_owned)
-                .collect()
-        })
-        .iter()
-        .map(Call::view)
-        .collect()
+pub(crate) fn calls(script: &ShellScript) -> &[Call<'_>] {
+    plain(script)
+}
+
+/// [`calls`], as kept.
+fn plain(script: &ShellScript) -> &[Call<'static>] {
+    script.calls.plain.get_or_init(|| {
+        script
+            .commands
+            .iter()
+            .enumerate()
+            .filter_map(|(index, command)| call_of(index, command, false))
+            .map(Call::into_owned)
+            .collect()
+    })
 }
 
 /// The program calls of `script` in source order, each followed by the calls of the
 /// script it runs as a string (`sh -c 'apt-get update'`, one level deep), when that
 /// parses.
-pub(crate) fn calls_with_inline(script: &ShellScript) -> Vec<Call<'_>> {
-    script
-        .calls
-        .with_inline
-        .get_or_init(|| {
-            let mut out = Vec::new();
-            for call in calls(script) {
-                let inner = inline_script(&call).filter(|s| !s.has_error);
-                let index = call.index;
-                out.push(call.into_owned());
-                if let Some(inner) = inner {
-                    out.extend(
-                        inner
-                            .commands
-                            .iter()
-                            .filter_map(|command| call_of(index, command, true))
-                            .map(Call::into_owned),
-                    );
-                }
+pub(crate) fn calls_with_inline(script: &ShellScript) -> &[Call<'_>] {
+    script.calls.with_inline.get_or_init(|| {
+        let mut out = Vec::new();
+        for call in plain(script) {
+            let inner = inline_script(call).filter(|s| !s.has_error);
+            let index = call.index;
+            out.push(call.clone());
+            if let Some(inner) = inner {
+                out.extend(
+                    inner
+                        .commands
+                        .iter()
+                        .filter_map(|command| call_of(index, command, true))
+                        .map(Call::into_owned),
+                );
             }
-            out
-        })
-        .iter()
-        .map(Call::view)
-        .collect()
+        }
+        out
+    })
 }
 
 /// The script of `sh -c 'script'` (`bash -ec`, `sh -o pipefail -c`, `su user -c`,

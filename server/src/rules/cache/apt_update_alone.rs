@@ -84,9 +84,9 @@ fn apt_use(ins: &Instruction, ctx: &Context<'_>) -> AptUse {
     };
     let mut updated = false;
     for call in calls_with_inline(script) {
-        if is_apt_update(&call) {
+        if is_apt_update(call) {
             updated = true;
-        } else if apt_reads_lists(&call) || (updated && may_install(&call)) {
+        } else if apt_reads_lists(call) || (updated && may_install(call)) {
             return if updated {
                 AptUse::UpdateThenRead
             } else {
@@ -147,12 +147,12 @@ impl Rule for AptUpdateAlone {
                 let Some(script) = update.script() else {
                     continue;
                 };
-                let Some(call) = calls_with_inline(script).into_iter().find(is_apt_update) else {
+                let Some(call) = calls_with_inline(script).iter().find(|c| is_apt_update(c)) else {
                     continue;
                 };
                 let reader = install
                     .script()
-                    .and_then(|s| calls_with_inline(s).into_iter().find(apt_reads_lists))
+                    .and_then(|s| calls_with_inline(s).iter().find(|c| apt_reads_lists(c)))
                     .map_or_else(|| "apt-get install".to_owned(), |c| c.display(1));
                 let message = format!(
                     "`{}` runs without an install in this RUN: the `{reader}` on line {} reuses \

@@ -813,7 +813,7 @@ impl BroadCopyBeforeInstall {
         broad: &Broad<'_>,
         between: &[&Instruction],
         run: &Instruction,
-        calls: &[(Call<'_>, Option<Install>)],
+        calls: &[(&Call<'_>, Option<Install>)],
         install: &Install,
         manifests_copied: bool,
     ) -> Option<Vec<Edit>> {
@@ -1006,10 +1006,10 @@ impl Rule for BroadCopyBeforeInstall {
                         let Some(script) = posix_script(ctx.file, ins) else {
                             continue;
                         };
-                        let calls: Vec<(Call<'_>, Option<Install>)> = calls_with_inline(script)
-                            .into_iter()
+                        let calls: Vec<(&Call<'_>, Option<Install>)> = calls_with_inline(script)
+                            .iter()
                             .map(|c| {
-                                let i = classify(ctx, &c);
+                                let i = classify(ctx, c);
                                 (c, i)
                             })
                             .collect();

@@ -190,7 +190,7 @@ impl Rule for ChownAfterCopy {
         let calls = calls(script);
         let workdir = workdir_at(file, ins);
         let cd = calls.iter().any(|c| c.name == "cd");
-        for call in &calls {
+        for call in calls {
             let Some(change) = change(call) else { continue };
             let mut matched: Vec<&Copied<'_>> = Vec::new();
             let mut all_matched = !change.targets.is_empty();

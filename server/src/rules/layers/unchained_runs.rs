@@ -454,7 +454,7 @@ fn writes(call: &Call<'_>, redirects: &[String], target: &Target) -> bool {
 /// One RUN of a row, with its calls.
 struct Run<'a> {
     ins: &'a Instruction,
-    calls: Vec<Call<'a>>,
+    calls: &'a [Call<'a>],
     /// Redirection targets of each call, normalised, by call index.
     redirects: Vec<Vec<String>>,
     /// Where the COPY and ADD instructions before the RUN in its stage wrote, normalised.
@@ -719,7 +719,7 @@ impl Rule for UnchainedRuns {
                         && matches!(ins.args, Arguments::Exec(_))
                         && crate::rules::common::posix_shell(ctx.file, ins);
                     if exec {
-                        Self::push(&mut rows, previous_was_run, ins, Vec::new(), &copied);
+                        Self::push(&mut rows, previous_was_run, ins, &[], &copied);
                     }
                     previous_was_run = exec;
                     continue;
@@ -747,7 +747,7 @@ impl UnchainedRuns {
         rows: &mut Vec<Vec<Run<'a>>>,
         continues: bool,
         ins: &'a Instruction,
-        calls: Vec<Call<'a>>,
+        calls: &'a [Call<'a>],
         copied: &[String],
     ) {
         let redirects = calls.iter().map(|c| redirects_of(ins, c)).collect();

@@ -175,7 +175,7 @@ impl Rule for InstallWithoutYes {
             return;
         };
         for call in calls(script) {
-            let Some(sub) = prompting(&call) else {
+            let Some(sub) = prompting(call) else {
                 continue;
             };
             let range = call.range_to(sub);

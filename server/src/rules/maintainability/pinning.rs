@@ -45,11 +45,11 @@ pub(super) fn check_calls(
     };
     for call in calls_with_inline(script) {
         let program = tool.unwrap_or(&call.name);
-        let mut found: Vec<(TextRange, String, Option<&str>, String)> = unpinned(&call)
+        let mut found: Vec<(TextRange, String, Option<&str>, String)> = unpinned(call)
             .into_iter()
-            .map(|w| (w.range, w.value.clone(), None, pin(&call, &w.value)))
+            .map(|w| (w.range, w.value.clone(), None, pin(call, &w.value)))
             .collect();
-        let expanded = with_lists_expanded(&ctx.memo(|| StageValues::of(file)), ins, script, &call);
+        let expanded = with_lists_expanded(&ctx.memo(|| StageValues::of(file)), ins, script, call);
         if let Some((expanded, variables)) = &expanded {
             for w in unpinned(expanded) {
                 if let Some((_, var)) = variables.iter().find(|(r, _)| *r == w.range) {

@@ -191,7 +191,7 @@ impl Rule for PointlessCommand {
             return;
         };
         for call in calls_with_inline(script) {
-            let Some((why, help)) = pointless(&call, ins, script) else {
+            let Some((why, help)) = pointless(call, ins, script) else {
                 continue;
             };
             ctx.report(

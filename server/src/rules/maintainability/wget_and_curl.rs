@@ -104,7 +104,7 @@ impl Rule for WgetAndCurl {
             return;
         };
         let calls = calls(script);
-        for call in &calls {
+        for call in calls {
             if let Some(tool) = tool(&call.name) {
                 self.uses.push((ins.stage, tool, call.program.range));
             }

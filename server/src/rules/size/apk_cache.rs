@@ -119,7 +119,7 @@ impl Rule for ApkCache {
                 let sub = c.subcommand_in(APK_VALUE_OPTIONS, &["add", "update", "upgrade"])?;
                 Some((c, sub))
             })
-            .filter(|(c, _)| !later(&calls, c.index, |l| removes(l, CACHE)))
+            .filter(|(c, _)| !later(calls, c.index, |l| removes(l, CACHE)))
             .collect();
         let update = offenders.iter().find(|(_, sub)| sub.value == "update");
         let Some(&(call, sub)) = update.or_else(|| offenders.first()) else {

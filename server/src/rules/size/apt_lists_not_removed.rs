@@ -130,7 +130,7 @@ impl Rule for AptListsNotRemoved {
         let Some(update) = calls
             .iter()
             .rev()
-            .find(|c| is_update(c) && !later(&calls, c.index, removes_lists))
+            .find(|c| is_update(c) && !later(calls, c.index, removes_lists))
         else {
             return;
         };
@@ -184,7 +184,7 @@ impl Rule for AptListsNotRemoved {
                 ctx,
                 ins,
                 script,
-                &calls,
+                calls,
                 reads_lists,
                 "rm -rf /var/lib/apt/lists/*",
             )

@@ -111,7 +111,7 @@ impl Rule for ArchiveCopiedThenExtracted {
             let calls = calls(script);
             let cd = calls.iter().any(|c| c.name == "cd");
             let workdir = workdir_at(file, run);
-            for call in &calls {
+            for call in calls {
                 let Some(archive) = extracted_archive(call) else {
                     continue;
                 };

@@ -317,7 +317,7 @@ impl Rule for BuildToolsInFinalImage {
             let marked_auto = calls
                 .iter()
                 .any(|c| c.name == "apt-mark" && c.subcommand_value(&[]) == Some("auto"));
-            for call in &calls {
+            for call in calls {
                 let Some(install) = install(call) else {
                     continue;
                 };
@@ -327,7 +327,7 @@ impl Rule for BuildToolsInFinalImage {
                     .copied()
                     .filter(|w| toolchain_package(&w.value))
                     .filter(|w| {
-                        !later(&calls, call.index, |c| {
+                        !later(calls, call.index, |c| {
                             removes_package(
                                 c,
                                 install.manager,

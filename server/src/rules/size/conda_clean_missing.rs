@@ -125,7 +125,7 @@ impl Rule for CondaCleanMissing {
             .iter()
             .rev()
             .filter_map(|c| fills(c).map(|sub| (c, sub)))
-            .find(|(c, _)| !later(&calls, c.index, cleans));
+            .find(|(c, _)| !later(calls, c.index, cleans));
         let Some((call, sub)) = offender else {
             return;
         };

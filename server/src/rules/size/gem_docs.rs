@@ -117,7 +117,7 @@ impl Rule for GemDocs {
         };
         let calls = calls(script);
         let mut checked = None;
-        for call in &calls {
+        for call in calls {
             if call.name != "gem" || no_docs(call) {
                 continue;
             }

@@ -179,7 +179,7 @@ impl Rule for GoBuildCache {
         for cache in [Cache::Build, Cache::Modules] {
             let offender = calls.iter().rev().find_map(|c| {
                 let (sub, kind) = fills(c).filter(|(_, k)| *k == cache)?;
-                let configured = configured_dir(ctx, ins, &calls, c, cache);
+                let configured = configured_dir(ctx, ins, calls, c, cache);
                 // A directory chosen with a variable (`GOCACHE=$PWD/.gocache`) is one
                 // the author manages; where it ends up is not known here.
                 if configured
@@ -195,7 +195,7 @@ impl Rule for GoBuildCache {
                     None => cache.defaults().iter().map(|d| (*d).to_owned()).collect(),
                 };
                 let mounted = guessed || dirs.iter().any(|d| mounted_over(ins, d));
-                let cleaned = later(&calls, c.index, |l| {
+                let cleaned = later(calls, c.index, |l| {
                     dirs.iter().any(|d| removes(l, d))
                         || (l.name == "go"
                             && l.subcommand(&["-C"]).is_some_and(|w| w.value == "clean")

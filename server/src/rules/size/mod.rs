@@ -682,8 +682,8 @@ mod tests {
         );
         let script = df.instructions[1].script().expect("script");
         let calls = calls(script);
-        assert!(later(&calls, 0, |c| removes(c, "/var/lib/apt/lists")));
-        assert!(!later(&calls, 1, |c| removes(c, "/var/lib/apt/lists")));
+        assert!(later(calls, 0, |c| removes(c, "/var/lib/apt/lists")));
+        assert!(!later(calls, 1, |c| removes(c, "/var/lib/apt/lists")));
         let df = parse("FROM a\nRUN pip install x && su app -c 'rm -rf ~/.cache'\n");
         let script = df.instructions[1].script().expect("script");
         assert!(later(&calls_of(script), 0, |c| removes(c, "~/.cache/pip")));
@@ -693,7 +693,7 @@ mod tests {
     }
 
     fn calls_of(script: &ShellScript) -> Vec<Call<'_>> {
-        calls(script)
+        calls(script).to_vec()
     }
 
     #[test]

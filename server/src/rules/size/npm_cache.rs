@@ -263,7 +263,7 @@ impl Rule for NpmCache {
                 let mounted = caches.iter().any(|p| mounted_over(ins, p))
                     || (caches_are_default(&caches, tool)
                         && mounted_like(ins, tool.cache_suffixes()));
-                !mounted && !later(&calls, c.index, |l| cleans(l, tool, &caches))
+                !mounted && !later(calls, c.index, |l| cleans(l, tool, &caches))
             });
             let Some(call) = offender else { continue };
             report(ctx, ins, call, call.subcommand(tool.value_options()), tool);

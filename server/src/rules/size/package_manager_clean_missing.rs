@@ -220,7 +220,7 @@ impl Rule for PackageManagerCleanMissing {
             let offender = calls
                 .iter()
                 .rev()
-                .find(|c| fills(c) == Some(fam) && !later(&calls, c.index, |l| cleans(l, fam)));
+                .find(|c| fills(c) == Some(fam) && !later(calls, c.index, |l| cleans(l, fam)));
             let Some(call) = offender else { continue };
             let Some(sub) = call.subcommand(VALUE_OPTIONS) else {
                 continue;
@@ -243,7 +243,7 @@ impl Rule for PackageManagerCleanMissing {
                 Family::Zypper => "zypper clean --all".to_owned(),
             };
             let of_tool = |c: &Call<'_>| family(&c.name) == Some(fam);
-            let fix = append_after_last(ctx, ins, script, &calls, of_tool, &clean);
+            let fix = append_after_last(ctx, ins, script, calls, of_tool, &clean);
             ctx.report(&Self::META, call.range_to(last), message)
                 .with_help(format!("Run `{clean}` at the end of the same RUN"))
                 .set_fix(fix);

@@ -147,7 +147,7 @@ impl Rule for PipCache {
                     return None;
                 }
                 let disabled_before = calls.iter().any(|c| c.index < call.index && disables(c));
-                let cleaned_after = later(&calls, call.index, |l| {
+                let cleaned_after = later(calls, call.index, |l| {
                     removes(l, CACHE)
                         || pip_subcommand(l, &["cache"]).is_some_and(|p| {
                             p.args
