@@ -289,7 +289,11 @@ pub fn encode(text: &str) -> Result<Vec<u8>, String> {
             .get(..shared)
             .ok_or_else(|| format!("virtual `{line}`: prefix past the previous name"))?
             .to_owned();
-        name.push_str(&coded[1..]);
+        name.push_str(
+            coded
+                .get(1..)
+                .ok_or_else(|| format!("virtual `{line}`: bad prefix length"))?,
+        );
         let target = base36(target, 0)?;
         if target >= count {
             return Err(format!(
