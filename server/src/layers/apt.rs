@@ -455,15 +455,17 @@ impl Index {
 
     /// The name of package `id` (empty past the end).
     fn name(&self, id: u32) -> &'static str {
+        std::str::from_utf8(self.name_bytes(id)).unwrap_or("")
+    }
+
+    /// The bytes of [`Self::name`]: lookups compare these (byte order is `str` order).
+    fn name_bytes(&self, id: u32) -> &'static [u8] {
         let id = id as usize;
         let (start, end) = (
             self.name_offsets.get(id) as usize,
             self.name_offsets.get(id + 1) as usize,
         );
-        self.names
-            .get(start..end)
-            .and_then(|b| std::str::from_utf8(b).ok())
-            .unwrap_or("")
+        self.names.get(start..end).unwrap_or_default()
     }
 
     fn in_minbase(&self, id: u32) -> bool {
@@ -531,7 +533,7 @@ impl Index {
         while low < high {
             let mid = low + (high - low) / 2;
             let id = self.by_name.get(mid);
-            match self.name(id).cmp(name) {
+            match self.name_bytes(id).cmp(name.as_bytes()) {
                 std::cmp::Ordering::Less => low = mid + 1,
                 std::cmp::Ordering::Greater => high = mid,
                 std::cmp::Ordering::Equal => return Some(id),
@@ -541,15 +543,17 @@ impl Index {
     }
 
     /// The virtual name `k` of the sorted list.
+    #[cfg(test)]
     fn virtual_name(&self, k: usize) -> &'static str {
+        std::str::from_utf8(self.virtual_name_bytes(k)).unwrap_or("")
+    }
+
+    fn virtual_name_bytes(&self, k: usize) -> &'static [u8] {
         let (start, end) = (
             self.virtual_offsets.get(k) as usize,
             self.virtual_offsets.get(k + 1) as usize,
         );
-        self.virtual_names
-            .get(start..end)
-            .and_then(|b| std::str::from_utf8(b).ok())
-            .unwrap_or("")
+        self.virtual_names.get(start..end).unwrap_or_default()
     }
 
     /// The single provider of the virtual name `name`.
@@ -557,7 +561,7 @@ impl Index {
         let (mut low, mut high) = (0, self.virtual_targets.len());
         while low < high {
             let mid = low + (high - low) / 2;
-            match self.virtual_name(mid).cmp(name) {
+            match self.virtual_name_bytes(mid).cmp(name.as_bytes()) {
                 std::cmp::Ordering::Less => low = mid + 1,
                 std::cmp::Ordering::Greater => high = mid,
                 std::cmp::Ordering::Equal => return Some(self.virtual_targets.get(mid)),
