@@ -22,7 +22,7 @@ mod reserved_stage_name;
 mod single;
 mod undefined_arg_in_from;
 mod undefined_var;
-mod util;
+pub(crate) mod util;
 mod workdir_relative_path;
 
 pub use copy_from_self::CopyFromSelf;

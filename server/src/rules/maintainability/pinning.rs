@@ -92,18 +92,15 @@ fn with_lists_expanded<'a>(
     call: &Call<'a>,
 ) -> Option<(Call<'a>, Vec<(TextRange, String)>)> {
     // Most calls have no variable operand: find that out before copying any word.
-    let mut values: Vec<Option<Vec<String>>> = Vec::new();
-    for (i, word) in call.args.iter().enumerate() {
-        let value = plain_variable(&word.value)
-            .and_then(|name| variable_words(file, ins, script, call.index, name, 0));
-        if value.is_some() && values.is_empty() {
-            values.resize(i, None);
-        }
-        if value.is_some() || !values.is_empty() {
-            values.push(value);
-        }
-    }
-    if values.is_empty() {
+    let values: Vec<Option<Vec<String>>> = call
+        .args
+        .iter()
+        .map(|word| {
+            plain_variable(&word.value)
+                .and_then(|name| variable_words(file, ins, script, call.index, name, 0))
+        })
+        .collect();
+    if values.iter().all(Option::is_none) {
         return None;
     }
     let mut variables = Vec::new();
@@ -119,9 +116,6 @@ fn with_lists_expanded<'a>(
             }
             None => args.push(word.clone()),
         }
-    }
-    if variables.is_empty() {
-        return None;
     }
     let mut expanded = call.clone();
     expanded.args = Cow::Owned(args);

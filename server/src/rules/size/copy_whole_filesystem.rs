@@ -8,6 +8,7 @@ use crate::layers::Base;
 use crate::layers::analysis::copy_sources;
 use crate::layers::dockerignore::clean;
 use crate::model::{Instruction, InstructionKind};
+use crate::rules::correctness::util::rooted_in_scratch;
 use crate::rules::{Context, Rule, RuleMeta};
 
 const DOCS: &str = r"Checks for a `COPY --from` of the whole filesystem of another stage or image.
@@ -74,21 +75,6 @@ fn is_root(path: &str, source: bool) -> bool {
     let cleaned = clean(unquoted);
     // `clean` turns `/`, `/.` and `//` into `` and `.`, `./` into `.`.
     cleaned.is_empty() || (source && (cleaned == "." || cleaned == "*"))
-}
-
-/// Whether the base chain of stage `index` starts `FROM scratch` in this file.
-fn rooted_in_scratch(ctx: &Context<'_>, index: usize) -> bool {
-    let stages = &ctx.analysis().stages;
-    let mut at = index;
-    // Bounded: a stage can only be built on an earlier one.
-    for _ in 0..=stages.len() {
-        match stages.get(at).map(|s| &s.base) {
-            Some(Base::Scratch) => return true,
-            Some(Base::Stage(i)) if *i < at => at = *i,
-            _ => return false,
-        }
-    }
-    false
 }
 
 impl Rule for CopyWholeFilesystem {
