@@ -3,6 +3,9 @@
 //! the report of one unpinned package.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 
 use crate::model::{Dockerfile, Instruction, InstructionKind};
 use crate::rules::common::{Call, calls_with_inline, posix_script};
@@ -43,14 +46,19 @@ pub(super) fn check_calls(
     let Some(script) = posix_script(file, ins) else {
         return;
     };
-    for call in calls_with_inline(script) {
+    let values = ctx.memo(|| StageValues::of(file));
+    let expansions = ctx.memo(Expansions::default);
+    for (i, call) in calls_with_inline(script).iter().enumerate() {
         let program = tool.unwrap_or(&call.name);
         let mut found: Vec<(TextRange, String, Option<&str>, String)> = unpinned(call)
             .into_iter()
             .map(|w| (w.range, w.value.clone(), None, pin(call, &w.value)))
             .collect();
-        let expanded = with_lists_expanded(&ctx.memo(|| StageValues::of(file)), ins, script, call);
-        if let Some((expanded, variables)) = &expanded {
+        let expanded = expansions.of(script, i, || {
+            with_lists_expanded(&values, ins, script, call)
+                .map(|(call, variables)| (call.into_owned(), variables))
+        });
+        if let Some((expanded, variables)) = expanded.as_deref() {
             for w in unpinned(expanded) {
                 if let Some((_, var)) = variables.iter().find(|(r, _)| *r == w.range) {
                     found.push((w.range, w.value.clone(), Some(var), pin(expanded, &w.value)));
@@ -66,6 +74,31 @@ pub(super) fn check_calls(
             )
             .with_help(format!("Pin a version: `{pinned}`"));
         }
+    }
+}
+
+/// A call with its list variables expanded, and the variables' ranges and text.
+type Expanded = (Call<'static>, Vec<(TextRange, String)>);
+
+/// The calls of a file with list variables expanded, worked out once for the seven pinning
+/// rules, by script (its address: scripts live as long as the file) and call index.
+#[derive(Default)]
+struct Expansions(RefCell<HashMap<(usize, usize), Option<Rc<Expanded>>>>);
+
+impl Expansions {
+    fn of(
+        &self,
+        script: &ShellScript,
+        call: usize,
+        make: impl FnOnce() -> Option<Expanded>,
+    ) -> Option<Rc<Expanded>> {
+        let key = (std::ptr::from_ref(script) as usize, call);
+        if let Some(known) = self.0.borrow().get(&key) {
+            return known.clone();
+        }
+        let made = make().map(Rc::new);
+        self.0.borrow_mut().insert(key, made.clone());
+        made
     }
 }
 
@@ -92,6 +125,9 @@ fn with_lists_expanded<'a>(
     call: &Call<'a>,
 ) -> Option<(Call<'a>, Vec<(TextRange, String)>)> {
     // Most calls have no variable operand: find that out before copying any word.
+    if !call.args.iter().any(|w| plain_variable(&w.value).is_some()) {
+        return None;
+    }
     let values: Vec<Option<Vec<String>>> = call
         .args
         .iter()
