@@ -77,13 +77,16 @@ pub(super) fn check_calls(
     }
 }
 
+/// A script (by address) and the index of one of its calls.
+type CallKey = (usize, usize);
+
 /// A call with its list variables expanded, and the variables' ranges and text.
 type Expanded = (Call<'static>, Vec<(TextRange, String)>);
 
 /// The calls of a file with list variables expanded, worked out once for the seven pinning
 /// rules, by script (its address: scripts live as long as the file) and call index.
 #[derive(Default)]
-struct Expansions(RefCell<HashMap<(usize, usize), Option<Rc<Expanded>>>>);
+struct Expansions(RefCell<HashMap<CallKey, Option<Rc<Expanded>>>>);
 
 impl Expansions {
     fn of(
