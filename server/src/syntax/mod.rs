@@ -125,12 +125,33 @@ fn windows_base(image: &str) -> bool {
 /// `text` with `$NAME`/`${NAME}` replaced by the defaults of global ARGs (`ARG
 /// node=node:12-windowsservercore` / `FROM $node`); unknown names stay.
 fn expand_defaults(text: &str, defaults: &[(String, String)]) -> String {
-    let mut out = text.to_owned();
-    for (name, value) in defaults.iter().rev() {
-        out = out
-            .replace(&format!("${{{name}}}"), value)
-            .replace(&format!("${name}"), value);
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let (name, len) = match after.strip_prefix('{') {
+            Some(braced) => match braced.find('}') {
+                Some(end) => (&braced[..end], end + 2),
+                None => ("", 0),
+            },
+            None => {
+                let end = after
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or(after.len());
+                (&after[..end], end)
+            }
+        };
+        let value = (!name.is_empty())
+            .then(|| defaults.iter().rev().find(|(n, _)| n == name))
+            .flatten();
+        match value {
+            Some((_, value)) => out.push_str(value),
+            None => out.push_str(&rest[at..at + 1 + len]),
+        }
+        rest = &after[len..];
     }
+    out.push_str(rest);
     out
 }
 

@@ -249,3 +249,24 @@ fn trailing_continuation_at_end_of_file() {
         [s("FROM", 1, 1), s("RUN", 2, 2)]
     );
 }
+
+#[test]
+fn a_windows_base_named_through_global_args_runs_no_posix_shell() {
+    let text = "ARG REPO=mcr.microsoft.com\nARG BASE=${REPO}/windows/servercore\n\
+                ARG BASE_TAG=ltsc2022\nFROM $BASE:${BASE_TAG} AS win\nRUN dir\n\
+                FROM ${UNKNOWN:-debian}\nRUN ls\nFROM win\nRUN dir\n";
+    let posix: Vec<(String, bool)> = parse(text)
+        .instructions
+        .iter()
+        .filter(|i| i.kind == InstructionKind::Run)
+        .map(|i| (i.words()[0].value.clone(), i.posix_shell))
+        .collect();
+    assert_eq!(
+        posix,
+        [
+            ("dir".to_owned(), false),
+            ("ls".to_owned(), true),
+            ("dir".to_owned(), false)
+        ]
+    );
+}
