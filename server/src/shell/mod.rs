@@ -1,6 +1,8 @@
 //! RUN bodies as shell, parsed with tree-sitter-bash: the simple commands of a script,
 //! their words (with exact Dockerfile ranges), environment prefixes, and the operators
-//! (`&&`, `||`, `;`, `|`, `&`) that chain them.
+//! (`&&`, `||`, `;`, `|`, `&`) that chain them. A plain list of simple commands, the
+//! most common RUN body, takes a hand-written fast path ([`simple`]) that gives the same
+//! commands as the tree-sitter walk (checked in debug builds and by a randomized test).
 //!
 //! BuildKit hands a shell-form RUN's logical line (continuations joined) to `/bin/sh -c`;
 //! that is the text parsed here. A heredoc RUN runs its body: `RUN <<EOF` (or `RUN bash
@@ -11,9 +13,10 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
 
-use tree_sitter::{Node, Parser};
+use tree_sitter::{Node, Parser, TreeCursor};
 
 pub(crate) mod calls;
+mod simple;
 
 use crate::model::{Arguments, Instruction, InstructionKind, SourceMap};
 use crate::text::TextRange;
@@ -156,8 +159,26 @@ pub fn parse(text: &str, map: &SourceMap) -> ShellScript {
     }
 }
 
-/// Parse with tree-sitter-bash; ranges relative to `text`.
+/// Parse `text`; ranges relative to it. A simple list of commands takes the fast path,
+/// checked against tree-sitter in debug builds; anything else goes to tree-sitter.
 fn parse_uncached(text: &str) -> (Vec<Command>, bool) {
+    if let Some(commands) = simple::parse(text) {
+        #[cfg(debug_assertions)]
+        {
+            let reference = parse_with_tree_sitter(text);
+            assert_eq!(
+                (&commands, false),
+                (&reference.0, reference.1),
+                "the fast path and tree-sitter-bash disagree on {text:?}"
+            );
+        }
+        return (commands, false);
+    }
+    parse_with_tree_sitter(text)
+}
+
+/// Parse with tree-sitter-bash; ranges relative to `text`.
+fn parse_with_tree_sitter(text: &str) -> (Vec<Command>, bool) {
     let tree = PARSER.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
@@ -174,14 +195,100 @@ fn parse_uncached(text: &str) -> (Vec<Command>, bool) {
     let mut w = Walker {
         text,
         out: Vec::new(),
+        grammar: &GRAMMAR,
     };
-    w.walk(root, 0);
+    w.walk(&mut root.walk(), 0);
     (w.out, root.has_error())
 }
 
+/// What the walker does with a node, by the kind of node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Program,
+    Command,
+    CommandName,
+    /// `declaration_command`, `unset_command`
+    Declaration,
+    VariableAssignment,
+    /// `file_redirect`, `heredoc_redirect`, `herestring_redirect`
+    Redirect,
+    Comment,
+    Operator(Operator),
+    /// A construct whose commands nest one level deeper (subshell, `$(…)`, `if`, …).
+    Nesting,
+    /// `compound_statement`, `do_group`, `subshell`: nesting, and newlines in them are
+    /// sequences.
+    Group,
+    Other,
+}
+
+/// The walker's view of tree-sitter-bash: each node kind id classified once (by name, so
+/// aliases of a name share its class), and the field ids it asks for.
+struct Grammar {
+    kinds: Vec<Kind>,
+    name_field: Option<std::num::NonZeroU16>,
+    destination_field: Option<std::num::NonZeroU16>,
+}
+
+static GRAMMAR: LazyLock<Grammar> = LazyLock::new(|| {
+    let language: tree_sitter::Language = tree_sitter_bash::LANGUAGE.into();
+    let kinds = (0..language.node_kind_count())
+        .map(|id| {
+            let name = u16::try_from(id)
+                .ok()
+                .and_then(|id| language.node_kind_for_id(id))
+                .unwrap_or("");
+            match name {
+                "program" => Kind::Program,
+                "command" => Kind::Command,
+                "command_name" => Kind::CommandName,
+                "declaration_command" | "unset_command" => Kind::Declaration,
+                "variable_assignment" => Kind::VariableAssignment,
+                "file_redirect" | "heredoc_redirect" | "herestring_redirect" => Kind::Redirect,
+                "comment" => Kind::Comment,
+                "&&" => Kind::Operator(Operator::And),
+                "||" => Kind::Operator(Operator::Or),
+                "|" | "|&" => Kind::Operator(Operator::Pipe),
+                "&" => Kind::Operator(Operator::Background),
+                ";" | ";;" => Kind::Operator(Operator::Seq),
+                "compound_statement" | "do_group" | "subshell" => Kind::Group,
+                "command_substitution"
+                | "function_definition"
+                | "process_substitution"
+                | "if_statement"
+                | "while_statement"
+                | "for_statement"
+                | "c_style_for_statement"
+                | "case_statement"
+                | "elif_clause"
+                | "else_clause"
+                | "case_item" => Kind::Nesting,
+                _ => Kind::Other,
+            }
+        })
+        .collect();
+    Grammar {
+        kinds,
+        name_field: language.field_id_for_name("name"),
+        destination_field: language.field_id_for_name("destination"),
+    }
+});
+
+impl Grammar {
+    fn kind(&self, node: Node) -> Kind {
+        self.kinds
+            .get(usize::from(node.kind_id()))
+            .copied()
+            .unwrap_or(Kind::Other)
+    }
+}
+
+/// Collects the commands of a tree. Every method takes the cursor on the node it handles
+/// and leaves it there.
 struct Walker<'a> {
     text: &'a str,
     out: Vec<Command>,
+    grammar: &'a Grammar,
 }
 
 impl Walker<'_> {
@@ -196,68 +303,48 @@ impl Walker<'_> {
         }
     }
 
-    fn walk(&mut self, node: Node, depth: u32) {
-        let mut cursor = node.walk();
+    fn walk(&mut self, cursor: &mut TreeCursor, depth: u32) {
+        let node = cursor.node();
+        let kind = self.grammar.kind(node);
         let mut previous: Option<Node> = None;
-        for child in node.children(&mut cursor) {
-            match child.kind() {
-                "command" => self.command(child, depth),
-                "declaration_command" | "unset_command" => self.declaration(child, depth),
-                "variable_assignment" if node.kind() != "command" => {
-                    let range = Self::range(child);
-                    self.out.push(Command {
-                        name: None,
-                        args: vec![],
-                        env: vec![self.word(child)],
-                        redirects: vec![],
-                        range,
-                        next: None,
-                        depth,
-                    });
-                    // `X=$(a | b)` runs commands too.
-                    self.walk(child, depth + 1);
+        if cursor.goto_first_child() {
+            loop {
+                let child = cursor.node();
+                match self.grammar.kind(child) {
+                    Kind::Command => self.command(cursor, depth),
+                    Kind::Declaration => self.declaration(cursor, depth),
+                    Kind::VariableAssignment if kind != Kind::Command => {
+                        let range = Self::range(child);
+                        self.out.push(Command {
+                            name: None,
+                            args: vec![],
+                            env: vec![self.word(child)],
+                            redirects: vec![],
+                            range,
+                            next: None,
+                            depth,
+                        });
+                        // `X=$(a | b)` runs commands too.
+                        self.walk(cursor, depth + 1);
+                    }
+                    Kind::Operator(op) => self.join(previous, op, depth),
+                    Kind::Nesting | Kind::Group => self.walk(cursor, depth + 1),
+                    _ => self.walk(cursor, depth),
                 }
-                "&&" | "||" | ";" | "|" | "|&" | "&" | ";;" => {
-                    let op = match child.kind() {
-                        "&&" => Operator::And,
-                        "||" => Operator::Or,
-                        "|" | "|&" => Operator::Pipe,
-                        "&" => Operator::Background,
-                        _ => Operator::Seq,
-                    };
-                    self.join(previous, op, depth);
+                if !child.is_extra() {
+                    previous = Some(child);
                 }
-                "subshell"
-                | "command_substitution"
-                | "function_definition"
-                | "process_substitution"
-                | "if_statement"
-                | "while_statement"
-                | "for_statement"
-                | "c_style_for_statement"
-                | "case_statement"
-                | "compound_statement"
-                | "do_group"
-                | "elif_clause"
-                | "else_clause"
-                | "case_item" => {
-                    self.walk(child, depth + 1);
+                if !cursor.goto_next_sibling() {
+                    break;
                 }
-                _ => self.walk(child, depth),
             }
-            if !child.is_extra() {
-                previous = Some(child);
-            }
+            cursor.goto_parent();
         }
         // A newline between statements is a sequence.
-        if matches!(
-            node.kind(),
-            "program" | "compound_statement" | "do_group" | "subshell"
-        ) {
+        if matches!(kind, Kind::Program | Kind::Group) {
             self.fill_newline_ops();
         }
     }
-
     /// Record `op` as the operator after the command it follows: the last of the outermost
     /// commands of `left`, the operand before it (`a $(b) && c` joins `a`, not `b`). When
     /// that command sits in a group (`{ a; b; } | c`), the `;` that closed the group gives
@@ -299,31 +386,53 @@ impl Walker<'_> {
         }
     }
 
-    fn command(&mut self, node: Node, depth: u32) {
+    fn command(&mut self, cursor: &mut TreeCursor, depth: u32) {
+        let node = cursor.node();
         let mut name = None;
         let mut args = Vec::new();
         let mut env = Vec::new();
         let mut redirects = Vec::new();
-        let mut cursor = node.walk();
-        for child in node.children(&mut cursor) {
-            match child.kind() {
-                "command_name" => name = Some(self.word(child)),
-                "variable_assignment" => env.push(self.word(child)),
-                "file_redirect" | "heredoc_redirect" | "herestring_redirect" => {
-                    if let Some(dest) = child.child_by_field_name("destination") {
-                        redirects.push(self.word(dest));
+        let mut name_field = false;
+        if cursor.goto_first_child() {
+            loop {
+                let child = cursor.node();
+                match self.grammar.kind(child) {
+                    Kind::CommandName => name = Some(self.word(child)),
+                    Kind::VariableAssignment => env.push(self.word(child)),
+                    Kind::Redirect => {
+                        if let Some(dest) = self
+                            .grammar
+                            .destination_field
+                            .and_then(|f| child.child_by_field_id(f.get()))
+                        {
+                            redirects.push(self.word(dest));
+                        }
+                    }
+                    Kind::Comment => {}
+                    _ if child.is_named() => {
+                        args.push(self.word(child));
+                        // Commands inside `$(...)` arguments count too.
+                        if child.child_count() > 0 {
+                            self.walk(cursor, depth + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                // Commands inside a `$(...)` name too (`$(which pip) install x`).
+                if !name_field
+                    && cursor.field_id().is_some()
+                    && cursor.field_id() == self.grammar.name_field
+                {
+                    name_field = true;
+                    if child.child_count() > 0 {
+                        self.walk(cursor, depth + 1);
                     }
                 }
-                k if child.is_named() && k != "comment" => {
-                    args.push(self.word(child));
-                    // Commands inside `$(...)` arguments count too.
-                    self.walk(child, depth + 1);
+                if !cursor.goto_next_sibling() {
+                    break;
                 }
-                _ => {}
             }
-        }
-        if let Some(n) = node.child_by_field_name("name") {
-            self.walk(n, depth + 1);
+            cursor.goto_parent();
         }
         let range = Self::range(node);
         self.insert_in_order(Command {
@@ -337,18 +446,28 @@ impl Walker<'_> {
         });
     }
 
-    fn declaration(&mut self, node: Node, depth: u32) {
+    fn declaration(&mut self, cursor: &mut TreeCursor, depth: u32) {
+        let node = cursor.node();
         let mut name = None;
         let mut args = Vec::new();
-        let mut cursor = node.walk();
-        for (i, child) in node.children(&mut cursor).enumerate() {
-            if i == 0 {
-                name = Some(self.word(child));
-            } else if child.kind() != "comment" {
-                args.push(self.word(child));
-                // `export X=$(a | b)` runs commands too.
-                self.walk(child, depth + 1);
+        if cursor.goto_first_child() {
+            let mut first = true;
+            loop {
+                let child = cursor.node();
+                if std::mem::take(&mut first) {
+                    name = Some(self.word(child));
+                } else if self.grammar.kind(child) != Kind::Comment {
+                    args.push(self.word(child));
+                    // `export X=$(a | b)` runs commands too.
+                    if child.child_count() > 0 {
+                        self.walk(cursor, depth + 1);
+                    }
+                }
+                if !cursor.goto_next_sibling() {
+                    break;
+                }
             }
+            cursor.goto_parent();
         }
         let range = Self::range(node);
         self.insert_in_order(Command {
