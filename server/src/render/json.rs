@@ -131,12 +131,13 @@ fn render_file(file: &FileDiagnostics<'_>) -> serde_json::Result<Vec<u8>> {
         if i > 0 {
             text.extend_from_slice(b",\n");
         }
-        text.extend_from_slice(b"  ");
-        for &byte in &element {
-            text.push(byte);
-            if byte == b'\n' {
-                text.extend_from_slice(b"  ");
+        // Each line indented by two more spaces.
+        for (j, line) in element.split(|&b| b == b'\n').enumerate() {
+            if j > 0 {
+                text.push(b'\n');
             }
+            text.extend_from_slice(b"  ");
+            text.extend_from_slice(line);
         }
     }
     Ok(text)
