@@ -85,7 +85,7 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = Vec::with_capacity(text.len() / 32 + 1);
         starts.push(0);
-        starts.extend(memchr_newlines(text.as_bytes()).map(|i| i + 1));
+        starts.extend(memchr_newlines(text).map(|i| i + 1));
         Self {
             starts,
             len: text.len(),
@@ -204,11 +204,9 @@ fn clamp_to_char_boundary(text: &str, mut offset: usize) -> usize {
     offset
 }
 
-fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes
-        .iter()
-        .enumerate()
-        .filter_map(|(i, b)| (*b == b'\n').then_some(i))
+fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
+    // The search for a `char` runs on memchr.
+    text.match_indices('\n').map(|(i, _)| i)
 }
 
 #[cfg(test)]
