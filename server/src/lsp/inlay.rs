@@ -21,6 +21,18 @@ use crate::registry::{ImageInfo, catalog};
 
 /// The hints of the instructions whose hint position lies in `range`.
 pub fn inlay_hints(snap: &Snapshot, range: Range) -> Vec<InlayHint> {
+    let wanted = snap.text_range(range);
+    let all = snap.inlay_hints(|| all_hints(snap));
+    let first = all.partition_point(|(at, _)| *at < wanted.start);
+    all[first..]
+        .iter()
+        .take_while(|(at, _)| *at <= wanted.end)
+        .map(|(_, hint)| hint.clone())
+        .collect()
+}
+
+/// Every hint of the document, with the offset it sits at, in order.
+fn all_hints(snap: &Snapshot) -> Vec<(usize, InlayHint)> {
     let settings = snap.settings.inlay_hints;
     let instructions = &snap.file.instructions;
     if instructions.is_empty()
@@ -28,7 +40,6 @@ pub fn inlay_hints(snap: &Snapshot, range: Range) -> Vec<InlayHint> {
     {
         return Vec::new();
     }
-    let wanted = snap.text_range(range);
     let analysis = snap.analysis();
     // The step of each instruction (instructions before the first FROM have none).
     let mut steps: Vec<Option<(usize, &Step)>> = vec![None; instructions.len()];
@@ -48,34 +59,29 @@ pub fn inlay_hints(snap: &Snapshot, range: Range) -> Vec<InlayHint> {
         None
     };
 
-    // A hint sits at or after its instruction's last byte: skip what ends before `range`.
-    let first = instructions.partition_point(|ins| ins.range.end < wanted.start);
     let mut out = Vec::new();
-    for (idx, ins) in instructions.iter().enumerate().skip(first) {
-        if ins.range.start > wanted.end {
-            break;
-        }
+    for (idx, ins) in instructions.iter().enumerate() {
         let at = hint_offset(snap, ins);
-        if at < wanted.start || at > wanted.end {
-            continue;
-        }
         let Some((stage, step)) = steps[idx] else {
             continue;
         };
         let mut push = |label: String, tooltip: String| {
-            out.push(InlayHint {
-                position: snap.position(at),
-                label: InlayHintLabel::String(label),
-                kind: None,
-                text_edits: None,
-                tooltip: Some(InlayHintTooltip::MarkupContent(MarkupContent {
-                    kind: MarkupKind::Markdown,
-                    value: tooltip,
-                })),
-                padding_left: Some(true),
-                padding_right: None,
-                data: None,
-            });
+            out.push((
+                at,
+                InlayHint {
+                    position: snap.position(at),
+                    label: InlayHintLabel::String(label),
+                    kind: None,
+                    text_edits: None,
+                    tooltip: Some(InlayHintTooltip::MarkupContent(MarkupContent {
+                        kind: MarkupKind::Markdown,
+                        value: tooltip,
+                    })),
+                    padding_left: Some(true),
+                    padding_right: None,
+                    data: None,
+                },
+            ));
         };
         match step.kind {
             _ if ins.kind == InstructionKind::From => {
@@ -527,6 +533,11 @@ CMD [\"/app\"]
         // Past the end of the document: nothing.
         let past = Range::new(Position::new(500, 0), Position::new(600, 0));
         assert!(inlay_hints(&snap, past).is_empty());
+        // The same snapshot asked for the whole document (its hints are made once): all.
+        let whole = Range::new(Position::new(0, 0), Position::new(600, 0));
+        let fresh = with_hints(MULTI, ALL);
+        assert_eq!(render(&snap, whole), render(&fresh, whole));
+        assert!(inlay_hints(&snap, whole).len() > 2);
     }
 
     #[test]

@@ -39,6 +39,8 @@ pub struct Snapshot {
     analysis: OnceLock<Analysis>,
     diagnostics: OnceLock<Vec<Diagnostic>>,
     context: OnceLock<Option<Arc<BuildContext>>>,
+    /// Every inlay hint of the document with its offset, in order ([`Snapshot::inlay_hints`]).
+    inlay_hints: OnceLock<Vec<(usize, tower_lsp_server::ls_types::InlayHint)>>,
 }
 
 impl std::fmt::Debug for Snapshot {
@@ -79,7 +81,17 @@ impl Snapshot {
             analysis: OnceLock::new(),
             diagnostics: OnceLock::new(),
             context: OnceLock::new(),
+            inlay_hints: OnceLock::new(),
         }
+    }
+
+    /// Every inlay hint of the document with its offset, in order: made by `make` on first
+    /// use (an editor asks again for each scroll and refresh of the same version).
+    pub(crate) fn inlay_hints(
+        &self,
+        make: impl FnOnce() -> Vec<(usize, tower_lsp_server::ls_types::InlayHint)>,
+    ) -> &[(usize, tower_lsp_server::ls_types::InlayHint)] {
+        self.inlay_hints.get_or_init(make)
     }
 
     /// A snapshot of `text` with default settings and an offline image store: for tests.
