@@ -97,7 +97,7 @@ thread_local! {
 /// unchanged RUN each time an editor re-lints a file), and tree-sitter-bash is the most
 /// expensive step of a lint, so each distinct text is parsed once per process.
 struct ScriptCache {
-    entries: HashMap<String, Arc<(Vec<Command>, bool)>>,
+    entries: HashMap<String, Arc<(Vec<Command>, bool)>, rustc_hash::FxBuildHasher>,
     bytes: usize,
 }
 
@@ -106,7 +106,7 @@ const CACHE_BYTES: usize = 16 << 20;
 
 static CACHE: LazyLock<Mutex<ScriptCache>> = LazyLock::new(|| {
     Mutex::new(ScriptCache {
-        entries: HashMap::new(),
+        entries: HashMap::default(),
         bytes: 0,
     })
 });
