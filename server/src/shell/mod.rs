@@ -212,6 +212,10 @@ enum Kind {
     VariableAssignment,
     /// `file_redirect`, `heredoc_redirect`, `herestring_redirect`
     Redirect,
+    /// A statement with redirections after it (`cmd args > file`).
+    RedirectedStatement,
+    /// `a && b`, `a | b`: walked as any other node.
+    List,
     Comment,
     Operator(Operator),
     /// A construct whose commands nest one level deeper (subshell, `$(…)`, `if`, …).
@@ -228,6 +232,8 @@ struct Grammar {
     kinds: Vec<Kind>,
     name_field: Option<std::num::NonZeroU16>,
     destination_field: Option<std::num::NonZeroU16>,
+    body_field: Option<std::num::NonZeroU16>,
+    redirect_field: Option<std::num::NonZeroU16>,
 }
 
 static GRAMMAR: LazyLock<Grammar> = LazyLock::new(|| {
@@ -245,6 +251,8 @@ static GRAMMAR: LazyLock<Grammar> = LazyLock::new(|| {
                 "declaration_command" | "unset_command" => Kind::Declaration,
                 "variable_assignment" => Kind::VariableAssignment,
                 "file_redirect" | "heredoc_redirect" | "herestring_redirect" => Kind::Redirect,
+                "redirected_statement" => Kind::RedirectedStatement,
+                "list" | "pipeline" => Kind::List,
                 "comment" => Kind::Comment,
                 "&&" => Kind::Operator(Operator::And),
                 "||" => Kind::Operator(Operator::Or),
@@ -271,6 +279,8 @@ static GRAMMAR: LazyLock<Grammar> = LazyLock::new(|| {
         kinds,
         name_field: language.field_id_for_name("name"),
         destination_field: language.field_id_for_name("destination"),
+        body_field: language.field_id_for_name("body"),
+        redirect_field: language.field_id_for_name("redirect"),
     }
 });
 
@@ -328,6 +338,10 @@ impl Walker<'_> {
                         self.walk(cursor, depth + 1);
                     }
                     Kind::Operator(op) => self.join(previous, op, depth),
+                    Kind::RedirectedStatement => {
+                        self.walk(cursor, depth);
+                        self.attach_redirects(child, depth);
+                    }
                     Kind::Nesting | Kind::Group => self.walk(cursor, depth + 1),
                     _ => self.walk(cursor, depth),
                 }
@@ -399,15 +413,7 @@ impl Walker<'_> {
                 match self.grammar.kind(child) {
                     Kind::CommandName => name = Some(self.word(child)),
                     Kind::VariableAssignment => env.push(self.word(child)),
-                    Kind::Redirect => {
-                        if let Some(dest) = self
-                            .grammar
-                            .destination_field
-                            .and_then(|f| child.child_by_field_id(f.get()))
-                        {
-                            redirects.push(self.word(dest));
-                        }
-                    }
+                    Kind::Redirect => self.redirect(child, &mut redirects, &mut args),
                     Kind::Comment => {}
                     _ if child.is_named() => {
                         args.push(self.word(child));
@@ -479,6 +485,73 @@ impl Walker<'_> {
             next: None,
             depth,
         });
+    }
+
+    /// The target of a redirection (`> file`: `file`), except a descriptor duplicated
+    /// (`2>&1`), into `redirects`; words after the target are arguments of the command, as
+    /// the shell reads them (`cmd > file arg`).
+    fn redirect(&self, node: Node, redirects: &mut Vec<Word>, args: &mut Vec<Word>) {
+        let Some(field) = self.grammar.destination_field else {
+            return;
+        };
+        let mut cursor = node.walk();
+        let duplicate = node
+            .children(&mut cursor)
+            .any(|c| matches!(c.kind(), ">&" | "<&" | ">&-" | "<&-"));
+        let mut cursor = node.walk();
+        for (i, dest) in node.children_by_field_id(field, &mut cursor).enumerate() {
+            match i {
+                0 if duplicate => {}
+                0 => redirects.push(self.word(dest)),
+                _ => args.push(self.word(dest)),
+            }
+        }
+    }
+
+    /// The redirections after a command (`cmd args > file`) belong to it: tree-sitter-bash
+    /// puts them beside the command (or the list it ends), in a `redirected_statement`.
+    fn attach_redirects(&mut self, node: Node, depth: u32) {
+        let (Some(body), Some(field)) = (
+            self.grammar
+                .body_field
+                .and_then(|f| node.child_by_field_id(f.get())),
+            self.grammar.redirect_field,
+        ) else {
+            return;
+        };
+        // tree-sitter-bash puts `a && b > f` and `a | b > f` in one redirected statement;
+        // the shell redirects the last command, `b`.
+        let mut target = body;
+        while self.grammar.kind(target) == Kind::List {
+            let Some(last) = target.named_child(
+                u32::try_from(target.named_child_count().saturating_sub(1)).unwrap_or(0),
+            ) else {
+                return;
+            };
+            target = last;
+        }
+        if self.grammar.kind(target) != Kind::Command {
+            return;
+        }
+        let range = Self::range(target);
+        let Some(at) = self
+            .out
+            .iter()
+            .rposition(|c| c.range == range && c.depth == depth)
+        else {
+            return;
+        };
+        let mut redirects = Vec::new();
+        let mut args = Vec::new();
+        let mut cursor = node.walk();
+        for redirect in node.children_by_field_id(field, &mut cursor) {
+            if self.grammar.kind(redirect) == Kind::Redirect {
+                self.redirect(redirect, &mut redirects, &mut args);
+            }
+        }
+        let command = &mut self.out[at];
+        command.redirects.extend(redirects);
+        command.args.extend(args);
     }
 
     /// Add `command` after the commands that start before it: the commands nested in its

@@ -137,3 +137,45 @@ fn commands_in_assignments_are_found() {
     assert_eq!(c[1].2, Some(Operator::Pipe));
     assert_eq!(c[0].2, Some(Operator::And));
 }
+
+/// Program, arguments and redirection targets of each command, through tree-sitter (the
+/// fast path declines scripts with a subshell).
+fn redirections(script: &str) -> Vec<(String, Vec<String>, Vec<String>)> {
+    super::parse_with_tree_sitter(script)
+        .0
+        .iter()
+        .map(|c| {
+            (
+                c.program().unwrap_or("").to_owned(),
+                c.arg_values().map(str::to_owned).collect(),
+                c.redirects.iter().map(|w| w.value.clone()).collect(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn redirection_targets_belong_to_their_command() {
+    let s = |v: &[&str]| v.iter().map(|x| (*x).to_owned()).collect::<Vec<String>>();
+    // After the command (tree-sitter-bash wraps `a && b > f` whole; the shell redirects `b`),
+    // before it, duplicated descriptors (not files), and words after a target (arguments).
+    let got = redirections(
+        "(true) && echo a > /etc/a && b | c x >> \"/var/log/$N\" 2>&1; > /tmp/d d; e > f g",
+    );
+    assert_eq!(
+        got,
+        [
+            ("true".to_owned(), s(&[]), s(&[])),
+            ("echo".to_owned(), s(&["a"]), s(&["/etc/a"])),
+            ("b".to_owned(), s(&[]), s(&[])),
+            ("c".to_owned(), s(&["x"]), s(&["/var/log/$N"])),
+            ("d".to_owned(), s(&[]), s(&["/tmp/d"])),
+            ("e".to_owned(), s(&["g"]), s(&["f"])),
+        ]
+    );
+    // The fast path reads the same, where it reads the script at all.
+    let plain = "echo a > /etc/a && b | c x >> \"/var/log/$N\" 2>&1";
+    let fast = super::simple::parse(plain).expect("a plain list");
+    assert_eq!(fast, super::parse_with_tree_sitter(plain).0);
+    assert_eq!(fast[2].redirects[0].value, "/var/log/$N");
+}
