@@ -291,6 +291,11 @@ pub(crate) fn check(args: &CheckArgs) -> Result<ExitStatus> {
         .iter()
         .flat_map(|f| f.diagnostics)
         .any(|d| d.severity >= args.fail_level);
+    // The process ends with this command: the findings, sources and models of thousands
+    // of files are left to it to free, not dropped one allocation at a time (from the
+    // thread that did not make them).
+    drop(files);
+    std::mem::forget(results);
     Ok(if failed {
         ExitStatus::Error
     } else if at_fail_level && !args.no_fail {

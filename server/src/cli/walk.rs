@@ -10,6 +10,7 @@
 use std::path::{Path, PathBuf};
 
 use ignore::WalkBuilder;
+use rayon::prelude::*;
 
 use crate::cli::read::io_message;
 
@@ -45,15 +46,20 @@ pub(crate) fn collect(
 ) -> (Vec<Input>, Vec<InputError>) {
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
-    for path in paths {
-        if path.as_os_str() == "-" {
+    // One `stat` per path, in parallel: a CI job may name thousands of files.
+    let metadata: Vec<Option<std::io::Result<std::fs::Metadata>>> = paths
+        .par_iter()
+        .map(|path| (path.as_os_str() != "-").then(|| path.metadata()))
+        .collect();
+    for (path, metadata) in paths.iter().zip(metadata) {
+        let Some(metadata) = metadata else {
             inputs.push(Input {
                 display: stdin_filename.unwrap_or(STDIN_NAME).to_owned(),
                 source: Source::Stdin,
             });
             continue;
-        }
-        match path.metadata() {
+        };
+        match metadata {
             Err(err) => errors.push(InputError {
                 message: format!("{}: {}", path.display(), io_message(&err)),
             }),
