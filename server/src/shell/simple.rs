@@ -1,16 +1,16 @@
 //! A fast path for the most common RUN body: a list of simple commands joined by `&&`,
 //! `||`, `|`, `;` or `&` (`apt-get update && apt-get install -y curl`), made of plain and
-//! quoted words and `$NAME`/`${NAME}` expansions, each command perhaps followed by
-//! redirections (`> file`, `>> log`, `< in`, `&> log`, `2>&1`).
+//! quoted words, `$NAME`/`${NAME}` expansions and `$(…)` substitutions of such lists, each
+//! command perhaps followed by redirections (`> file`, `>> log`, `< in`, `&> log`, `2>&1`).
 //!
 //! It gives exactly what the tree-sitter-bash walk gives for such a script, in a fraction
 //! of the time; it declines (`None`) anything else, which goes to tree-sitter: newlines,
-//! other redirections, substitutions, subshells and groups, tests, comments, negation, escapes,
-//! reserved words, assignments and declarations, `${…}` with anything but a plain
-//! operand, unbalanced quotes, empty commands, and the words tree-sitter-bash splits its
-//! own way (`$A/$B/x`, `alpine@sha256:…` as a name). In debug builds every script it
-//! accepts is also parsed with tree-sitter, and a difference panics: the whole test suite
-//! checks the equivalence.
+//! other redirections, backquotes and arithmetic, subshells and groups, tests, comments,
+//! negation, escapes, reserved words, assignments and declarations, `${…}` with anything
+//! but a plain operand, unbalanced quotes, empty commands, and the words tree-sitter-bash
+//! splits its own way (`$A/$B/x`, `alpine@sha256:…` as a name). In debug builds every
+//! script it accepts is also parsed with tree-sitter, and a difference panics: the whole
+//! test suite checks the equivalence.
 
 use super::{Command, Operator, Word, unquote};
 use crate::text::TextRange;
@@ -25,105 +25,269 @@ const RESERVED: &[&str] = &[
 /// The commands of `text` when it is a simple list (see the module docs), else `None`.
 pub(super) fn parse(text: &str) -> Option<Vec<Command>> {
     let bytes = text.as_bytes();
-    if bytes.iter().any(|b| {
-        matches!(
-            b,
-            b'(' | b')' | b'[' | b']' | b'#' | b'!' | b'`' | b'\n' | b'\r'
-        )
-    }) {
+    if bytes
+        .iter()
+        .any(|b| matches!(b, b'[' | b']' | b'#' | b'!' | b'`' | b'\n' | b'\r'))
+    {
         return None;
     }
-    let mut commands: Vec<Command> = Vec::new();
-    let mut words: Vec<Word> = Vec::new();
-    let mut redirects: Vec<Word> = Vec::new();
-    // Whether the current command has had a redirection.
-    let mut redirected = false;
-    let mut i = 0;
-    loop {
-        while i < bytes.len() && matches!(bytes[i], b' ' | b'\t') {
-            i += 1;
+    let mut lexer = Lexer {
+        text,
+        bytes,
+        out: Vec::new(),
+    };
+    if lexer.list(0, 0, false)? != bytes.len() {
+        return None;
+    }
+    let mut commands = lexer.out;
+    // As the tree-sitter walk leaves them: in source order, and every command but the
+    // last that no operator follows (the last of a `$(…)`, one whose words hold a `$(…)`)
+    // followed by a sequence.
+    commands.sort_by_key(|c| c.range.start);
+    let last = commands.len().saturating_sub(1);
+    for c in &mut commands[..last] {
+        if c.next.is_none() {
+            c.next = Some(Operator::Seq);
         }
-        if i == bytes.len() {
-            // A list ends with a command, not an operator.
-            if words.is_empty() {
-                return None;
-            }
-            commands.push(command(
-                text,
-                std::mem::take(&mut words),
-                std::mem::take(&mut redirects),
-                None,
-            )?);
-            break;
-        }
-        // `> file`, `2>&1`, `&> log` after the words of a command.
-        if let Some((len, duplicate)) = redirection(bytes, i) {
-            // tree-sitter-bash reads `- 2>&1` its own way.
-            let descriptor = bytes[i].is_ascii_digit();
-            if words.is_empty()
-                || descriptor
-                    && words
-                        .last()
-                        .is_some_and(|w| &text[w.range.start..w.range.end] == "-")
-            {
-                return None;
-            }
-            redirected = true;
-            i += len;
+    }
+    Some(commands)
+}
+
+/// Where a word stands in a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Name,
+    Argument,
+    /// The target of a redirection.
+    Target,
+}
+
+/// Reads lists of commands, into `out` in the order they end.
+struct Lexer<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    out: Vec<Command>,
+}
+
+impl Lexer<'_> {
+    /// The list of commands at `depth` starting at `i`, up to the end of the text (or the
+    /// `)` of a `$(…)` when `nested`): where it ends.
+    fn list(&mut self, mut i: usize, depth: u32, nested: bool) -> Option<usize> {
+        let (text, bytes) = (self.text, self.bytes);
+        let mut words: Vec<Word> = Vec::new();
+        let mut redirects: Vec<Word> = Vec::new();
+        // Whether the current command has had a redirection.
+        let mut redirected = false;
+        loop {
             while i < bytes.len() && matches!(bytes[i], b' ' | b'\t') {
                 i += 1;
             }
-            let end = word_end(bytes, i)?;
-            if duplicate {
-                // `2>&1`, `>&2`: a descriptor, not a file.
-                if !bytes[i..end].iter().all(u8::is_ascii_digit) {
+            let end_of_list = if nested {
+                bytes.get(i) == Some(&b')')
+            } else {
+                i == bytes.len()
+            };
+            if end_of_list {
+                // A list ends with a command, not an operator.
+                if words.is_empty() {
                     return None;
                 }
-            } else {
-                redirects.push(Word {
-                    value: unquote(&text[i..end]),
-                    range: TextRange::new(i, end),
-                });
+                let c = command(text, std::mem::take(&mut words), redirects, None, depth)?;
+                self.out.push(c);
+                return Some(i);
             }
-            i = end;
-            continue;
-        }
-        let op = match (bytes[i], bytes.get(i + 1)) {
-            (b'&', Some(b'&')) => Some((Operator::And, 2)),
-            (b'|', Some(b'|')) => Some((Operator::Or, 2)),
-            (b'|', Some(b'&')) | (b';', Some(b';' | b'&')) => return None,
-            (b'|', _) => Some((Operator::Pipe, 1)),
-            (b';', _) => Some((Operator::Seq, 1)),
-            (b'&', _) => Some((Operator::Background, 1)),
-            _ => None,
-        };
-        if let Some((op, len)) = op {
-            if words.is_empty() {
+            if i == bytes.len() || bytes[i] == b')' {
                 return None;
             }
-            commands.push(command(
-                text,
-                std::mem::take(&mut words),
-                std::mem::take(&mut redirects),
-                Some(op),
-            )?);
-            redirected = false;
-            i += len;
-            // Nothing after a final `;` or `&`: leave that to tree-sitter too.
-            continue;
+            // `> file`, `2>&1`, `&> log` after the words of a command.
+            if let Some((len, duplicate)) = redirection(bytes, i) {
+                // tree-sitter-bash reads `- 2>&1` its own way.
+                let descriptor = bytes[i].is_ascii_digit();
+                if words.is_empty()
+                    || descriptor
+                        && words
+                            .last()
+                            .is_some_and(|w| &text[w.range.start..w.range.end] == "-")
+                {
+                    return None;
+                }
+                redirected = true;
+                i += len;
+                while i < bytes.len() && matches!(bytes[i], b' ' | b'\t') {
+                    i += 1;
+                }
+                let end = self.word(i, depth, Place::Target)?;
+                // The walk reads a `$(…)` in a target one level deeper, whatever the word.
+                if text[i..end].contains("$(") {
+                    return None;
+                }
+                if duplicate {
+                    // `2>&1`, `>&2`: a descriptor, not a file.
+                    if !bytes[i..end].iter().all(u8::is_ascii_digit) {
+                        return None;
+                    }
+                } else {
+                    redirects.push(Word {
+                        value: unquote(&text[i..end]),
+                        range: TextRange::new(i, end),
+                    });
+                }
+                i = end;
+                continue;
+            }
+            let op = match (bytes[i], bytes.get(i + 1)) {
+                (b'&', Some(b'&')) => Some((Operator::And, 2)),
+                (b'|', Some(b'|')) => Some((Operator::Or, 2)),
+                (b'|', Some(b'&')) | (b';', Some(b';' | b'&')) => return None,
+                (b'|', _) => Some((Operator::Pipe, 1)),
+                (b';', _) => Some((Operator::Seq, 1)),
+                (b'&', _) => Some((Operator::Background, 1)),
+                _ => None,
+            };
+            if let Some((op, len)) = op {
+                if words.is_empty() {
+                    return None;
+                }
+                let c = command(
+                    text,
+                    std::mem::take(&mut words),
+                    std::mem::take(&mut redirects),
+                    Some(op),
+                    depth,
+                )?;
+                self.out.push(c);
+                redirected = false;
+                i += len;
+                // Nothing after a final `;` or `&`: leave that to tree-sitter too.
+                continue;
+            }
+            // A word after a redirection is an argument the shell reads out of order.
+            if redirected {
+                return None;
+            }
+            let place = if words.is_empty() {
+                Place::Name
+            } else {
+                Place::Argument
+            };
+            let end = self.word(i, depth, place)?;
+            words.push(Word {
+                value: unquote(&text[i..end]),
+                range: TextRange::new(i, end),
+            });
+            i = end;
         }
-        // A word after a redirection is an argument the shell reads out of order.
-        if redirected {
+    }
+
+    /// Where the word starting at `start`, of a command at `depth`, ends; `None` when it
+    /// holds what this parser leaves to tree-sitter. The commands of its `$(…)` are read
+    /// into `out`, at the depth the tree-sitter walk gives them: one deeper than the
+    /// command for an argument that is only the substitution, two deeper otherwise (in a
+    /// longer word, in quotes, in the command's name).
+    fn word(&mut self, start: usize, depth: u32, place: Place) -> Option<usize> {
+        let bytes = self.bytes;
+        let first_nested = self.out.len();
+        let mut i = start;
+        let mut bare = true;
+        // tree-sitter-bash splits `$A/$B/x` and `'q'+$1` before the last expansion's name: a
+        // bare expansion after a quote or another expansion in the same word is left to it.
+        let mut quoted_or_expanded = 0;
+        // Whether the word is one `$(…)` and nothing else.
+        let mut only_substitution = false;
+        while i < bytes.len() {
+            match bytes[i] {
+                b' ' | b'\t' | b'&' | b'|' | b';' | b')' => break,
+                b'\'' => {
+                    bare = false;
+                    quoted_or_expanded += 1;
+                    let close = bytes[i + 1..].iter().position(|&b| b == b'\'')?;
+                    i += close + 2;
+                }
+                b'"' => {
+                    bare = false;
+                    quoted_or_expanded += 1;
+                    i = self.double_quoted_end(i, depth, &mut quoted_or_expanded)?;
+                }
+                b'$' if bytes.get(i + 1) == Some(&b'(') => {
+                    bare = false;
+                    if quoted_or_expanded > 0 {
+                        return None;
+                    }
+                    only_substitution = i == start;
+                    quoted_or_expanded += 1;
+                    i = self.substitution_end(i, depth + 1)?;
+                    only_substitution &= !bytes
+                        .get(i)
+                        .is_some_and(|b| !matches!(b, b' ' | b'\t' | b'&' | b'|' | b';' | b')'));
+                }
+                b'$' => {
+                    bare = false;
+                    if quoted_or_expanded > 0 && bytes.get(i + 1) != Some(&b'{') {
+                        return None;
+                    }
+                    quoted_or_expanded += 1;
+                    i = expansion_end(bytes, i)?;
+                }
+                // Escapes: tree-sitter-bash has its own ideas about a few of them. Braces
+                // outside `${…}`: groups and brace expansions. `word>file`, `(`: left to
+                // tree-sitter.
+                b'\\' | b'{' | b'}' | b'<' | b'>' | b'(' => return None,
+                // `=~` is a test operator to tree-sitter-bash.
+                b'=' if i == start => return None,
+                _ => i += 1,
+            }
+        }
+        if i == start {
             return None;
         }
-        let end = word_end(bytes, i)?;
-        words.push(Word {
-            value: unquote(&text[i..end]),
-            range: TextRange::new(i, end),
-        });
-        i = end;
+        // A reserved word is syntax only when written bare.
+        if bare && std::str::from_utf8(&bytes[start..i]).is_ok_and(|w| RESERVED.contains(&w)) {
+            return None;
+        }
+        if place == Place::Name || !only_substitution {
+            for c in &mut self.out[first_nested..] {
+                c.depth += 1;
+            }
+        }
+        Some(i)
     }
-    Some(commands)
+
+    /// The end of the `$(…)` opening at `start`, its commands read at `depth`.
+    fn substitution_end(&mut self, start: usize, depth: u32) -> Option<usize> {
+        // `$((…))` is arithmetic.
+        if self.bytes.get(start + 2) == Some(&b'(') {
+            return None;
+        }
+        let close = self.list(start + 2, depth, true)?;
+        Some(close + 1)
+    }
+
+    /// The end of the `"…"` opening at `start`, with plain expansions and substitutions
+    /// inside (counted in `quoted_or_expanded`).
+    fn double_quoted_end(
+        &mut self,
+        start: usize,
+        depth: u32,
+        quoted_or_expanded: &mut usize,
+    ) -> Option<usize> {
+        let bytes = self.bytes;
+        let mut i = start + 1;
+        loop {
+            match *bytes.get(i)? {
+                b'"' => return Some(i + 1),
+                b'$' if bytes.get(i + 1) == Some(&b'(') => {
+                    *quoted_or_expanded += 1;
+                    i = self.substitution_end(i, depth + 1)?;
+                }
+                b'$' => {
+                    *quoted_or_expanded += 1;
+                    i = expansion_end(bytes, i)?;
+                }
+                b'\\' | b'{' | b'}' => return None,
+                _ => i += 1,
+            }
+        }
+    }
 }
 
 /// The redirection operator starting at `i` (`>`, `>>`, `<`, `&>`, `&>>`, with a
@@ -153,6 +317,7 @@ fn command(
     words: Vec<Word>,
     redirects: Vec<Word>,
     next: Option<Operator>,
+    depth: u32,
 ) -> Option<Command> {
     let first = words.first()?;
     // A reserved word at the start of a name, followed by a quote or an expansion, is the
@@ -194,73 +359,8 @@ fn command(
         redirects,
         range,
         next,
-        depth: 0,
+        depth,
     })
-}
-
-/// Where the word starting at `start` ends; `None` when it holds what this parser leaves
-/// to tree-sitter.
-fn word_end(bytes: &[u8], start: usize) -> Option<usize> {
-    let mut i = start;
-    let mut bare = true;
-    // tree-sitter-bash splits `$A/$B/x` and `'q'+$1` before the last expansion's name: a
-    // bare expansion after a quote or another expansion in the same word is left to it.
-    let mut quoted_or_expanded = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b' ' | b'\t' | b'&' | b'|' | b';' => break,
-            b'\'' => {
-                bare = false;
-                quoted_or_expanded += 1;
-                let close = bytes[i + 1..].iter().position(|&b| b == b'\'')?;
-                i += close + 2;
-            }
-            b'"' => {
-                bare = false;
-                quoted_or_expanded += 1;
-                i = double_quoted_end(bytes, i, &mut quoted_or_expanded)?;
-            }
-            b'$' => {
-                bare = false;
-                if quoted_or_expanded > 0 && bytes.get(i + 1) != Some(&b'{') {
-                    return None;
-                }
-                quoted_or_expanded += 1;
-                i = expansion_end(bytes, i)?;
-            }
-            // Escapes: tree-sitter-bash has its own ideas about a few of them. Braces
-            // outside `${…}`: groups and brace expansions. `word>file`: left to tree-sitter.
-            b'\\' | b'{' | b'}' | b'<' | b'>' => return None,
-            // `=~` is a test operator to tree-sitter-bash.
-            b'=' if i == start => return None,
-            _ => i += 1,
-        }
-    }
-    if i == start {
-        return None;
-    }
-    // A reserved word is syntax only when written bare.
-    if bare && std::str::from_utf8(&bytes[start..i]).is_ok_and(|w| RESERVED.contains(&w)) {
-        return None;
-    }
-    Some(i)
-}
-
-/// The end of the `"…"` opening at `start`, with plain expansions inside (counted in
-/// `quoted_or_expanded`).
-fn double_quoted_end(bytes: &[u8], start: usize, quoted_or_expanded: &mut usize) -> Option<usize> {
-    let mut i = start + 1;
-    loop {
-        match *bytes.get(i)? {
-            b'"' => return Some(i + 1),
-            b'$' => {
-                *quoted_or_expanded += 1;
-                i = expansion_end(bytes, i)?;
-            }
-            b'\\' | b'{' | b'}' => return None,
-            _ => i += 1,
-        }
-    }
 }
 
 /// The end of the expansion at `start` (`$NAME`, `$1`, `$@`, `${NAME}`, `${NAME:-x}`, …);
@@ -393,6 +493,31 @@ mod tests {
         "find",
         "do",
     ];
+    /// Substitutions, now and then in a word.
+    const SUBSTITUTIONS: &[&str] = &[
+        "$(a b)",
+        "$(a && b)",
+        "x$(y)",
+        "\"$(c d)\"",
+        "$(a $(b))",
+        "$(",
+        ")",
+        "$()",
+        "$((1+2))",
+        "$(a | b > f)",
+        "$( a )",
+        "$(a;)",
+        "--y=$(a)/z",
+        "\"a $(b) c\"",
+        "$(a)$B",
+        "$A$(b)",
+        "$(a 2>&1)",
+        "$(x)",
+        "(a)",
+        "a)",
+        "$(a) b",
+        "$(\"$(c)\")",
+    ];
     /// Redirections, now and then after a command.
     const REDIRECTS: &[&str] = &[
         " > f",
@@ -424,10 +549,10 @@ mod tests {
             out.push_str(rng.pick(NAMES));
             out.push(' ');
             for _ in 0..rng.next() % 4 {
-                let pool = if rng.next().is_multiple_of(12) {
-                    TRICKY
-                } else {
-                    COMMON
+                let pool = match rng.next() % 24 {
+                    0 | 1 => TRICKY,
+                    2 | 3 => SUBSTITUTIONS,
+                    _ => COMMON,
                 };
                 out.push_str(rng.pick(pool));
             }
@@ -483,7 +608,10 @@ mod tests {
             "a 2>&-",
             "a <<EOF",
             "a>f",
-            "a $(b)",
+            "a $((1 + 2))",
+            "a > $(b)",
+            "a $(b;)",
+            "a $()",
             "a `b`",
             "(a)",
             "{ a; }",
