@@ -208,7 +208,6 @@ fn check(ins: &Instruction, scope: &mut Scope, ctx: &mut Context<'_>) {
         } else {
             &[]
         };
-        let globals: Vec<String> = ctx.analysis().global_args.keys().cloned().collect();
         let mut findings = Vec::new();
         for (text, refs) in expanded_texts(ins) {
             for (at, range) in refs {
@@ -223,6 +222,11 @@ fn check(ins: &Instruction, scope: &mut Scope, ctx: &mut Context<'_>) {
                 findings.push((name, range));
             }
         }
+        let globals: Vec<String> = if findings.is_empty() {
+            Vec::new()
+        } else {
+            ctx.analysis().global_args.keys().cloned().collect()
+        };
         for (name, range) in findings {
             if globals.contains(&name) {
                 ctx.report(
