@@ -441,3 +441,88 @@ fn the_layer_cake_request_describes_every_stage() {
     );
     assert!(missing.get("error").is_some());
 }
+
+/// libuv-based editors (VS Code, Neovim) give a child a socket, not a pipe, for stdio: the
+/// server reads it on its reactor as well (and a file on stdin through a thread).
+#[test]
+fn stdin_may_be_a_socket_or_a_file() {
+    use std::io::{BufReader, Write};
+    use std::os::unix::net::UnixStream;
+    use std::process::{Child, Command, Stdio};
+
+    fn frame(message: &Value) -> Vec<u8> {
+        let body = serde_json::to_string(message).unwrap();
+        let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+        out.extend_from_slice(body.as_bytes());
+        out
+    }
+    fn spawn(stdin: Stdio, cache: &std::path::Path) -> Child {
+        Command::new(env!("CARGO_BIN_EXE_dlint"))
+            .arg("lsp")
+            .env("DLINT_CACHE_DIR", cache)
+            .env("DLINT_OFFLINE", "1")
+            .stdin(stdin)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    }
+    let initialize = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                            "params": {"capabilities": {}, "processId": null, "rootUri": null}});
+    let cache = tempfile::tempdir().unwrap();
+
+    // A socket: a whole session, each message sent when the protocol allows it.
+    let (mut client, server) = UnixStream::pair().unwrap();
+    let mut child = spawn(
+        Stdio::from(std::os::fd::OwnedFd::from(server)),
+        cache.path(),
+    );
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    client.write_all(&frame(&initialize)).unwrap();
+    let answer = support_lsp::read_message(&mut reader).unwrap();
+    assert!(answer["result"]["capabilities"].is_object(), "{answer}");
+    // No thread reads the socket: the server's one thread waits on it.
+    let threads = std::fs::read_dir(format!("/proc/{}/task", child.id())).map(Iterator::count);
+    assert_eq!(threads.ok(), Some(1));
+    for message in [
+        json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+        json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+            "uri": URI, "languageId": "dockerfile", "version": 1,
+            "text": "FROM ubuntu:22.04\nMAINTAINER a@b.c\n"}}}),
+        json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}),
+    ] {
+        client.write_all(&frame(&message)).unwrap();
+    }
+    let (mut diagnostics, mut shut_down) = (Vec::new(), false);
+    while let Some(message) = support_lsp::read_message(&mut reader) {
+        if message["method"] == "textDocument/publishDiagnostics" {
+            diagnostics = message["params"]["diagnostics"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+        }
+        if message["id"] == 2 && message["result"].is_null() {
+            shut_down = true;
+            let exit = json!({"jsonrpc": "2.0", "method": "exit"});
+            client.write_all(&frame(&exit)).unwrap();
+        }
+    }
+    assert!(shut_down, "no answer to shutdown");
+    assert!(
+        with_code(&diagnostics, "MA002").is_some(),
+        "{diagnostics:?}"
+    );
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+
+    // A file: read to its end, answered, then the session is over.
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), frame(&initialize)).unwrap();
+    let mut child = spawn(
+        Stdio::from(std::fs::File::open(file.path()).unwrap()),
+        cache.path(),
+    );
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let answer = support_lsp::read_message(&mut reader).unwrap();
+    assert!(answer["result"]["capabilities"].is_object(), "{answer}");
+    assert!(child.wait().is_ok());
+}

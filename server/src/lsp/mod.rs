@@ -80,7 +80,7 @@ pub fn run() -> Result<ExitStatus> {
         let (service, socket) = LspService::build(|client| Backend::new(client, flag, notifier))
             .custom_method("dlint/layers", Backend::layers)
             .finish();
-        let stdin = match transport::StdinChannel::spawn() {
+        let stdin = match transport::Stdin::open() {
             Ok(stdin) => stdin,
             Err(err) => {
                 log(&format!("cannot start reading standard input: {err}"));

@@ -125,6 +125,61 @@ impl Notifier {
     }
 }
 
+/// Standard input as the server reads it.
+pub enum Stdin {
+    /// A pipe, on the runtime's own reactor: a message wakes the server's thread directly,
+    /// with no thread in between.
+    Pipe(tokio::net::unix::pipe::Receiver),
+    /// A socket (what libuv-based editors, VS Code and Neovim, give a child for stdio), on
+    /// the reactor too.
+    Socket(tokio::net::UnixStream),
+    /// Anything else (a file, a socket, a terminal), read by a thread ([`StdinChannel`]).
+    Thread(StdinChannel),
+}
+
+impl Stdin {
+    /// Standard input as a pipe when it is one, else through a reading thread. Must be
+    /// called inside the runtime.
+    pub fn open() -> std::io::Result<Self> {
+        use std::os::fd::AsFd;
+        use std::os::unix::fs::FileTypeExt;
+        // A duplicate of descriptor 0, made non-blocking for the reactor: its reading end
+        // is the server's alone, the client writes through its own.
+        let on_reactor = std::io::stdin()
+            .as_fd()
+            .try_clone_to_owned()
+            .and_then(|fd| {
+                let file = std::fs::File::from(fd);
+                if file.metadata()?.file_type().is_socket() {
+                    let socket =
+                        std::os::unix::net::UnixStream::from(std::os::fd::OwnedFd::from(file));
+                    socket.set_nonblocking(true)?;
+                    tokio::net::UnixStream::from_std(socket).map(Self::Socket)
+                } else {
+                    tokio::net::unix::pipe::Receiver::from_file(file).map(Self::Pipe)
+                }
+            });
+        match on_reactor {
+            Ok(stdin) => Ok(stdin),
+            Err(_) => StdinChannel::spawn().map(Self::Thread),
+        }
+    }
+}
+
+impl AsyncRead for Stdin {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        out: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            Self::Pipe(pipe) => Pin::new(pipe).poll_read(cx, out),
+            Self::Socket(socket) => Pin::new(socket).poll_read(cx, out),
+            Self::Thread(thread) => Pin::new(thread).poll_read(cx, out),
+        }
+    }
+}
+
 /// Standard input read by a thread of its own, handed to the async side as chunks.
 ///
 /// `tokio::io::stdin` reads on the blocking pool: every read is a round trip from the
