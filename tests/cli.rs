@@ -766,3 +766,25 @@ fn report_streams_to_a_reader_that_stops_early() {
     let findings: Value = serde_json::from_slice(&all.stdout).unwrap();
     assert!(findings.as_array().unwrap().len() >= 3000);
 }
+
+/// Nesting is a recursion in a shell parser: twenty thousand nested `$(…)` in one RUN are
+/// read as far as a bounded depth, not to a stack overflow.
+#[test]
+fn a_deeply_nested_run_is_linted_without_overflowing() {
+    let dir = temp_dir();
+    let n = 20_000;
+    let body = format!(
+        "FROM alpine:3.20\nRUN echo {}x{} > out\n",
+        "$(echo ".repeat(n),
+        ")".repeat(n)
+    );
+    write(dir.path(), "Dockerfile", &body);
+    let run = run_in(
+        dir.path(),
+        &["check", "--format", "concise", "Dockerfile"],
+        None,
+        &[],
+    );
+    assert!(run.code <= 1, "{run:?}");
+    assert!(run.stdout.contains("in 1 file"), "{}", run.stdout);
+}

@@ -196,9 +196,12 @@ fn parse_with_tree_sitter(text: &str) -> (Vec<Command>, bool) {
         text,
         out: Vec::new(),
         grammar: &GRAMMAR,
+        levels: 0,
+        truncated: false,
     };
     w.walk(&mut root.walk(), 0);
-    (w.out, root.has_error())
+    // A script read in part is reported as one with an error.
+    (w.out, root.has_error() || w.truncated)
 }
 
 /// What the walker does with a node, by the kind of node.
@@ -299,7 +302,15 @@ struct Walker<'a> {
     text: &'a str,
     out: Vec<Command>,
     grammar: &'a Grammar,
+    /// How many walks are under way (the depth of the recursion), and whether a part of
+    /// the tree was left unread because it nests deeper than [`MAX_LEVELS`].
+    levels: u32,
+    truncated: bool,
 }
+
+/// How deep the walk follows the tree: nesting is a recursion, and a RUN of ten thousand
+/// nested `$(…)` must not overflow a thread's stack. Real scripts nest a few levels.
+const MAX_LEVELS: u32 = 400;
 
 impl Walker<'_> {
     fn range(n: Node) -> TextRange {
@@ -314,6 +325,16 @@ impl Walker<'_> {
     }
 
     fn walk(&mut self, cursor: &mut TreeCursor, depth: u32) {
+        if self.levels >= MAX_LEVELS {
+            self.truncated = true;
+            return;
+        }
+        self.levels += 1;
+        self.walk_children(cursor, depth);
+        self.levels -= 1;
+    }
+
+    fn walk_children(&mut self, cursor: &mut TreeCursor, depth: u32) {
         let node = cursor.node();
         let kind = self.grammar.kind(node);
         let mut previous: Option<Node> = None;

@@ -73,6 +73,10 @@ impl Lexer<'_> {
     /// The list of commands at `depth` starting at `i`, up to the end of the text (or the
     /// `)` of a `$(…)` when `nested`): where it ends.
     fn list(&mut self, mut i: usize, depth: u32, nested: bool) -> Option<usize> {
+        // Deeper `$(…)` nesting is left to tree-sitter and its bounded walk.
+        if depth > 16 {
+            return None;
+        }
         let (text, bytes) = (self.text, self.bytes);
         let mut words: Vec<Word> = Vec::new();
         let mut redirects: Vec<Word> = Vec::new();
