@@ -767,16 +767,21 @@ fn report_streams_to_a_reader_that_stops_early() {
     assert!(findings.as_array().unwrap().len() >= 3000);
 }
 
-/// Nesting is a recursion in a shell parser: twenty thousand nested `$(…)` in one RUN are
-/// read as far as a bounded depth, not to a stack overflow.
+/// Nesting is a recursion in a parser: twenty thousand nested `$(…)` in a RUN, and as many
+/// nested `${A:-…}` defaults in an ENV, are read as far as a bounded depth, not to a stack
+/// overflow.
 #[test]
 fn a_deeply_nested_run_is_linted_without_overflowing() {
     let dir = temp_dir();
     let n = 20_000;
     let body = format!(
-        "FROM alpine:3.20\nRUN echo {}x{} > out\n",
+        "FROM alpine:3.20\nRUN echo {}x{} > out\nENV A={}x{}\nLABEL b={}x{}\n",
         "$(echo ".repeat(n),
-        ")".repeat(n)
+        ")".repeat(n),
+        "${A:-".repeat(n),
+        "}".repeat(n),
+        "${B:+".repeat(n),
+        "}".repeat(n),
     );
     write(dir.path(), "Dockerfile", &body);
     let run = run_in(

@@ -17,15 +17,31 @@ pub struct Expanded {
     pub unset: Vec<String>,
 }
 
+/// How deep `${A:-${B:-…}}` defaults are expanded: each level is a recursion, and a word of
+/// fifty thousand nested defaults must not overflow the stack. Deeper words stay as written.
+const MAX_NESTING: u32 = 64;
+
+thread_local! {
+    static NESTING: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
 /// Expand `word`. `lookup` returns a variable's value, `None` when it is not set.
 pub fn expand(word: &str, escape: char, lookup: &dyn Fn(&str) -> Option<String>) -> Expanded {
     // Most words have nothing to expand or unquote: they stand for themselves.
-    if !word.contains(['$', '\'', '"', escape]) {
+    let nesting = NESTING.get();
+    if !word.contains(['$', '\'', '"', escape]) || nesting >= MAX_NESTING {
         return Expanded {
             value: word.to_owned(),
             ..Expanded::default()
         };
     }
+    NESTING.set(nesting + 1);
+    let out = expand_word(word, escape, lookup);
+    NESTING.set(nesting);
+    out
+}
+
+fn expand_word(word: &str, escape: char, lookup: &dyn Fn(&str) -> Option<String>) -> Expanded {
     let mut out = Expanded::default();
     out.value.reserve(word.len());
     let chars: Vec<char> = word.chars().collect();

@@ -212,10 +212,17 @@ fn check(ins: &Instruction, scope: &mut Scope, ctx: &mut Context<'_>) {
         for (text, refs) in expanded_texts(ins) {
             for (at, range) in refs {
                 let name = &text[at.start..at.end];
-                let name = var_refs(name, '\\')
-                    .into_iter()
-                    .next()
-                    .map_or_else(String::new, |r| r.name);
+                // The reference's own name is at its start (`$NAME`, `${NAME…}`): read it
+                // there, not by scanning the whole reference (nested defaults are long).
+                let name = leading_name(name).map_or_else(
+                    || {
+                        var_refs(name, '\\')
+                            .into_iter()
+                            .next()
+                            .map_or_else(String::new, |r| r.name)
+                    },
+                    str::to_owned,
+                );
                 if name.is_empty() || scope.defined.contains(&name) || same_env.contains(&name) {
                     continue;
                 }
@@ -267,6 +274,18 @@ fn check(ins: &Instruction, scope: &mut Scope, ctx: &mut Context<'_>) {
         }
     }
     scope.defined.extend(names);
+}
+
+/// The name of a reference that `text` starts with (`$NAME`, `${NAME…}`).
+fn leading_name(text: &str) -> Option<&str> {
+    let rest = text.strip_prefix('$')?;
+    let rest = rest.strip_prefix('{').unwrap_or(rest);
+    let len = rest
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        .count();
+    let name = &rest[..len];
+    (!name.is_empty() && !name.starts_with(|c: char| c.is_ascii_digit())).then_some(name)
 }
 
 #[cfg(test)]

@@ -61,6 +61,23 @@ pub(crate) struct VarRef {
 pub(crate) fn var_refs(text: &str, escape: char) -> Vec<VarRef> {
     let bytes = text.as_bytes();
     let is_name = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    // The `}` matching each `{`, found in one pass: a word of many nested `${A:-${B:-…}}`
+    // is read in linear time.
+    let mut close = vec![usize::MAX; if text.contains("${") { bytes.len() } else { 0 }];
+    if !close.is_empty() {
+        let mut open = Vec::new();
+        for (k, &b) in bytes.iter().enumerate() {
+            match b {
+                b'{' => open.push(k),
+                b'}' => {
+                    if let Some(o) = open.pop() {
+                        close[o] = k;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
     let mut out = Vec::new();
     let mut i = 0;
     let mut in_double = false;
@@ -96,23 +113,10 @@ pub(crate) fn var_refs(text: &str, escape: char) -> Vec<VarRef> {
                 }
                 let mut end = j;
                 if braced {
-                    // Up to the matching `}`; nested references are scanned on.
-                    let mut depth = 1;
-                    let mut k = j;
-                    while k < bytes.len() {
-                        match bytes[k] {
-                            b'{' => depth += 1,
-                            b'}' => {
-                                depth -= 1;
-                                if depth == 0 {
-                                    break;
-                                }
-                            }
-                            _ => {}
-                        }
-                        k += 1;
-                    }
-                    end = (k + 1).min(bytes.len());
+                    // Up to the matching `}` (the end when there is none); nested
+                    // references are scanned on.
+                    let k = close.get(i + 1).copied().unwrap_or(usize::MAX);
+                    end = k.saturating_add(1).min(bytes.len());
                 }
                 out.push(VarRef {
                     name: text[name_start..j].to_owned(),
