@@ -515,17 +515,24 @@ impl Walker<'_> {
         let Some(field) = self.grammar.destination_field else {
             return;
         };
+        // One pass: the operator comes before the targets.
+        let mut duplicate = false;
+        let mut targets = 0;
         let mut cursor = node.walk();
-        let duplicate = node
-            .children(&mut cursor)
-            .any(|c| matches!(c.kind(), ">&" | "<&" | ">&-" | "<&-"));
-        let mut cursor = node.walk();
-        for (i, dest) in node.children_by_field_id(field, &mut cursor).enumerate() {
-            match i {
-                0 if duplicate => {}
-                0 => redirects.push(self.word(dest)),
-                _ => args.push(self.word(dest)),
+        let mut more = cursor.goto_first_child();
+        while more {
+            let child = cursor.node();
+            if cursor.field_id() == Some(field) {
+                match targets {
+                    0 if duplicate => {}
+                    0 => redirects.push(self.word(child)),
+                    _ => args.push(self.word(child)),
+                }
+                targets += 1;
+            } else if matches!(child.kind(), ">&" | "<&" | ">&-" | "<&-") {
+                duplicate = true;
             }
+            more = cursor.goto_next_sibling();
         }
     }
 

@@ -196,8 +196,9 @@ impl Lexer<'_> {
         // tree-sitter-bash splits `$A/$B/x` and `'q'+$1` before the last expansion's name: a
         // bare expansion after a quote or another expansion in the same word is left to it.
         let mut quoted_or_expanded = 0;
-        // Whether the word is one `$(…)` and nothing else.
-        let mut only_substitution = false;
+        // Where a `$(…)` opening the word ends: the word is that substitution alone when it
+        // ends there too.
+        let mut leading_substitution_end = None;
         while i < bytes.len() {
             match bytes[i] {
                 b' ' | b'\t' | b'&' | b'|' | b';' | b')' => break,
@@ -217,12 +218,12 @@ impl Lexer<'_> {
                     if quoted_or_expanded > 0 {
                         return None;
                     }
-                    only_substitution = i == start;
+                    let at_start = i == start;
                     quoted_or_expanded += 1;
                     i = self.substitution_end(i, depth + 1)?;
-                    only_substitution &= !bytes
-                        .get(i)
-                        .is_some_and(|b| !matches!(b, b' ' | b'\t' | b'&' | b'|' | b';' | b')'));
+                    if at_start {
+                        leading_substitution_end = Some(i);
+                    }
                 }
                 b'$' => {
                     bare = false;
@@ -248,7 +249,7 @@ impl Lexer<'_> {
         if bare && std::str::from_utf8(&bytes[start..i]).is_ok_and(|w| RESERVED.contains(&w)) {
             return None;
         }
-        if place == Place::Name || !only_substitution {
+        if place == Place::Name || leading_substitution_end != Some(i) {
             for c in &mut self.out[first_nested..] {
                 c.depth += 1;
             }
