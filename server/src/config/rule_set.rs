@@ -65,7 +65,8 @@ impl Default for RuleSet {
 }
 
 impl RuleSet {
-    pub(crate) fn new(rules: Vec<EnabledRule>) -> Self {
+    pub(crate) fn new(mut rules: Vec<EnabledRule>) -> Self {
+        rules.sort_by_key(|r| r.entry.meta.code);
         Self {
             rules: rules.into(),
         }
@@ -92,7 +93,10 @@ impl RuleSet {
 
     /// The enabled rule with this code.
     pub fn get(&self, code: &str) -> Option<&EnabledRule> {
-        self.rules.iter().find(|r| r.entry.meta.code == code)
+        self.rules
+            .binary_search_by(|r| r.entry.meta.code.cmp(code))
+            .ok()
+            .map(|i| &self.rules[i])
     }
 
     pub fn is_enabled(&self, code: &str) -> bool {

@@ -416,8 +416,7 @@ fn find_canonical<'c>(catalog: &'c Catalog, canonical: &str) -> Option<&'c Catal
     let (repository, tag, digest) = split_canonical(canonical);
     let tag_matches = |img: &CatalogImage| tag.is_none_or(|t| img.tag == t);
     let same_repo = |img: &CatalogImage| {
-        let (r, _, _) = split_canonical(&img.reference);
-        r == repository
+        img.reference.starts_with(repository) && split_canonical(&img.reference).0 == repository
     };
     match digest {
         None => catalog.images.iter().find(|img| img.reference == canonical),

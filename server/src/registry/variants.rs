@@ -293,6 +293,10 @@ pub fn variants_for(reference: &str, platform: &str) -> Vec<VariantInfo> {
         VariantKind::Standard | VariantKind::Slim | VariantKind::Alpine
     ) {
         for entry in &catalog::catalog().images {
+            // Most entries are of other repositories: a prefix test tells before splitting.
+            if !entry.reference.starts_with(repository) {
+                continue;
+            }
             let (repo, _, _) = split_canonical(&entry.reference);
             if repo == repository && split_tag(&entry.tag).version == parts.version {
                 push(&mut rows, entry.reference.clone(), entry.variant_kind);

@@ -221,7 +221,8 @@ impl<'a> Context<'a> {
             .memo
             .borrow()
             .iter()
-            .find_map(|m| std::rc::Rc::clone(m).downcast::<T>().ok());
+            .find(|m| m.is::<T>())
+            .and_then(|m| std::rc::Rc::clone(m).downcast::<T>().ok());
         found.unwrap_or_else(|| {
             let made = std::rc::Rc::new(make());
             self.memo

@@ -4,8 +4,9 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
+
+use rustc_hash::FxHashMap;
 
 use crate::model::{Dockerfile, Instruction, InstructionKind};
 use crate::rules::common::{Call, calls_with_inline, posix_script};
@@ -46,7 +47,6 @@ pub(super) fn check_calls(
     let Some(script) = posix_script(file, ins) else {
         return;
     };
-    let values = ctx.memo(|| StageValues::of(file));
     let expansions = ctx.memo(Expansions::default);
     for (i, call) in calls_with_inline(script).iter().enumerate() {
         let program = tool.unwrap_or(&call.name);
@@ -54,10 +54,16 @@ pub(super) fn check_calls(
             .into_iter()
             .map(|w| (w.range, w.value.clone(), None, pin(call, &w.value)))
             .collect();
-        let expanded = expansions.of(script, i, || {
-            with_lists_expanded(&values, ins, script, call)
-                .map(|(call, variables)| (call.into_owned(), variables))
-        });
+        // Most calls have no variable operand: nothing to expand, nothing to look up.
+        let expanded = if has_variable_operand(call) {
+            expansions.of(script, i, || {
+                let values = ctx.memo(|| StageValues::of(file));
+                with_lists_expanded(&values, ins, script, call)
+                    .map(|(call, variables)| (call.into_owned(), variables))
+            })
+        } else {
+            None
+        };
         if let Some((expanded, variables)) = expanded.as_deref() {
             for w in unpinned(expanded) {
                 if let Some((_, var)) = variables.iter().find(|(r, _)| *r == w.range) {
@@ -86,7 +92,7 @@ type Expanded = (Call<'static>, Vec<(TextRange, String)>);
 /// The calls of a file with list variables expanded, worked out once for the seven pinning
 /// rules, by script (its address: scripts live as long as the file) and call index.
 #[derive(Default)]
-struct Expansions(RefCell<HashMap<CallKey, Option<Rc<Expanded>>>>);
+struct Expansions(RefCell<FxHashMap<CallKey, Option<Rc<Expanded>>>>);
 
 impl Expansions {
     fn of(
@@ -103,6 +109,11 @@ impl Expansions {
         self.0.borrow_mut().insert(key, made.clone());
         made
     }
+}
+
+/// Whether an operand of `call` is a plain variable (`$PKGS`, `${PKGS}`).
+fn has_variable_operand(call: &Call<'_>) -> bool {
+    call.args.iter().any(|w| plain_variable(&w.value).is_some())
 }
 
 /// `$NAME` or `${NAME}`: the name.
@@ -127,8 +138,7 @@ fn with_lists_expanded<'a>(
     script: &ShellScript,
     call: &Call<'a>,
 ) -> Option<(Call<'a>, Vec<(TextRange, String)>)> {
-    // Most calls have no variable operand: find that out before copying any word.
-    if !call.args.iter().any(|w| plain_variable(&w.value).is_some()) {
+    if !has_variable_operand(call) {
         return None;
     }
     let values: Vec<Option<Vec<String>>> = call
