@@ -109,6 +109,17 @@ pub enum Applicability {
     Safe,
 }
 
+impl Applicability {
+    /// As reports spell it: `safe`, `unsafe` or `display-only`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::DisplayOnly => "display-only",
+            Self::Unsafe => "unsafe",
+            Self::Safe => "safe",
+        }
+    }
+}
+
 /// Replace `range` of the source with `content`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Edit {

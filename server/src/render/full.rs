@@ -18,7 +18,7 @@
 
 use std::io::{self, Write};
 
-use crate::diagnostic::{Applicability, Diagnostic, Fix};
+use crate::diagnostic::{Diagnostic, Fix};
 use crate::render::{Colors, FileDiagnostics, Style};
 
 /// Spaces a tab is shown as.
@@ -156,11 +156,7 @@ fn fix_diff(
     colors: Colors,
 ) -> io::Result<()> {
     let pad = " ".repeat(width + 2);
-    let label = match fix.applicability {
-        Applicability::Safe => "safe",
-        Applicability::Unsafe => "unsafe",
-        Applicability::DisplayOnly => "display-only",
-    };
+    let label = fix.applicability.as_str();
     let heading = format!("= fix ({label}):");
     let Some((first_line, old, new)) = apply(file, fix) else {
         return writeln!(

@@ -47,52 +47,9 @@
 
 use std::io::{self, Write};
 
-use rayon::prelude::*;
-use serde::Serialize;
-
-use crate::diagnostic::{Applicability, Category, Diagnostic, Severity};
 use crate::render::FileDiagnostics;
-use crate::text::{LineCol, TextRange};
-
-#[derive(Serialize)]
-struct JsonDiagnostic<'a> {
-    file: &'a str,
-    code: &'a str,
-    name: &'a str,
-    category: Category,
-    severity: Severity,
-    message: &'a str,
-    range: JsonRange,
-    help: Option<&'a str>,
-    fix: Option<JsonFix<'a>>,
-    /// Other places that explain the finding; left out when there are none.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    related: Vec<JsonRelated<'a>>,
-}
-
-#[derive(Serialize)]
-struct JsonRange {
-    start: LineCol,
-    end: LineCol,
-}
-
-#[derive(Serialize)]
-struct JsonFix<'a> {
-    applicability: Applicability,
-    edits: Vec<JsonEdit<'a>>,
-}
-
-#[derive(Serialize)]
-struct JsonRelated<'a> {
-    range: JsonRange,
-    message: &'a str,
-}
-
-#[derive(Serialize)]
-struct JsonEdit<'a> {
-    range: JsonRange,
-    content: &'a str,
-}
+use crate::text::TextRange;
+use rayon::prelude::*;
 
 /// Files rendered side by side before their text is written out: enough to keep every
 /// core busy, few enough that the report is not held twice in memory.
@@ -122,69 +79,183 @@ pub fn render(out: &mut impl Write, files: &[FileDiagnostics<'_>]) -> io::Result
 
 /// The array elements of one file's findings, each indented by two spaces and separated
 /// by `,\n`; empty for a file without findings.
+///
+/// Written field by field in the layout `serde_json::to_writer_pretty` gives
+/// [`JsonDiagnostic`] (the tests compare the two): most of a report is this layout, and
+/// serde's generic pretty printer spent more on it than on the strings themselves.
 fn render_file(file: &FileDiagnostics<'_>) -> serde_json::Result<Vec<u8>> {
-    let mut text = Vec::new();
-    let mut element = Vec::new();
+    let mut out = Vec::with_capacity(file.diagnostics.len() * 640);
+    // The path is the same in every element: escaped once.
+    let path = serde_json::to_vec(file.path)?;
     for (i, d) in file.diagnostics.iter().enumerate() {
-        element.clear();
-        serde_json::to_writer_pretty(&mut element, &convert(file, d))?;
         if i > 0 {
-            text.extend_from_slice(b",\n");
+            out.extend_from_slice(b",\n");
         }
-        // Each line indented by two more spaces.
-        for (j, line) in element.split(|&b| b == b'\n').enumerate() {
-            if j > 0 {
-                text.push(b'\n');
+        out.extend_from_slice(b"  {\n    \"file\": ");
+        out.extend_from_slice(&path);
+        field(&mut out, 4, "code", d.code)?;
+        field(&mut out, 4, "name", d.name)?;
+        field(&mut out, 4, "category", d.category.as_str())?;
+        field(&mut out, 4, "severity", d.severity.as_str())?;
+        field(&mut out, 4, "message", &d.message)?;
+        out.extend_from_slice(b",\n    \"range\": ");
+        range(&mut out, 4, file, d.range);
+        out.extend_from_slice(b",\n    \"help\": ");
+        match &d.help {
+            Some(help) => serde_json::to_writer(&mut out, help)?,
+            None => out.extend_from_slice(b"null"),
+        }
+        out.extend_from_slice(b",\n    \"fix\": ");
+        match &d.fix {
+            None => out.extend_from_slice(b"null"),
+            Some(fix) => {
+                out.extend_from_slice(b"{\n      \"applicability\": \"");
+                out.extend_from_slice(fix.applicability.as_str().as_bytes());
+                out.extend_from_slice(b"\",\n      \"edits\": ");
+                if fix.edits.is_empty() {
+                    out.extend_from_slice(b"[]");
+                } else {
+                    out.extend_from_slice(b"[");
+                    for (j, e) in fix.edits.iter().enumerate() {
+                        out.extend_from_slice(if j > 0 { b",\n" } else { b"\n" });
+                        out.extend_from_slice(b"        {\n          \"range\": ");
+                        range(&mut out, 10, file, e.range);
+                        field(&mut out, 10, "content", &e.content)?;
+                        out.extend_from_slice(b"\n        }");
+                    }
+                    out.extend_from_slice(b"\n      ]");
+                }
+                out.extend_from_slice(b"\n    }");
             }
-            text.extend_from_slice(b"  ");
-            text.extend_from_slice(line);
         }
+        if !d.related.is_empty() {
+            out.extend_from_slice(b",\n    \"related\": [");
+            for (j, r) in d.related.iter().enumerate() {
+                out.extend_from_slice(if j > 0 { b",\n" } else { b"\n" });
+                out.extend_from_slice(b"      {\n        \"range\": ");
+                range(&mut out, 8, file, r.range);
+                field(&mut out, 8, "message", &r.message)?;
+                out.extend_from_slice(b"\n      }");
+            }
+            out.extend_from_slice(b"\n    ]");
+        }
+        out.extend_from_slice(b"\n  }");
     }
-    Ok(text)
+    Ok(out)
 }
 
-fn convert<'a>(file: &FileDiagnostics<'a>, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
-    let range = |r: TextRange| JsonRange {
-        start: file.position(r.start),
-        end: file.position(r.end),
-    };
-    JsonDiagnostic {
-        file: file.path,
-        code: d.code,
-        name: d.name,
-        category: d.category,
-        severity: d.severity,
-        message: &d.message,
-        range: range(d.range),
-        help: d.help.as_deref(),
-        fix: d.fix.as_ref().map(|fix| JsonFix {
-            applicability: fix.applicability,
-            edits: fix
-                .edits
-                .iter()
-                .map(|e| JsonEdit {
-                    range: range(e.range),
-                    content: &e.content,
-                })
-                .collect(),
-        }),
-        related: d
-            .related
-            .iter()
-            .map(|r| JsonRelated {
-                range: range(r.range),
-                message: &r.message,
-            })
-            .collect(),
-    }
+/// `,\n`, then `"key": "value"` at `indent`.
+fn field(out: &mut Vec<u8>, indent: usize, key: &str, value: &str) -> serde_json::Result<()> {
+    out.extend_from_slice(b",\n");
+    out.resize(out.len() + indent, b' ');
+    out.push(b'"');
+    out.extend_from_slice(key.as_bytes());
+    out.extend_from_slice(b"\": ");
+    serde_json::to_writer(&mut *out, value)
+}
+
+/// A range object whose key stands at `indent`: its start and end, as line and column.
+fn range(out: &mut Vec<u8>, indent: usize, file: &FileDiagnostics<'_>, r: TextRange) {
+    let pad = " ".repeat(indent);
+    let (start, end) = (file.position(r.start), file.position(r.end));
+    // Writing into a vector cannot fail.
+    let _ = write!(
+        out,
+        "{{\n{pad}  \"start\": {{\n{pad}    \"line\": {},\n{pad}    \"column\": {}\n{pad}  }},\n\
+         {pad}  \"end\": {{\n{pad}    \"line\": {},\n{pad}    \"column\": {}\n{pad}  }}\n{pad}}}",
+        start.line, start.column, end.line, end.column
+    );
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 mod tests {
     use super::*;
+    use crate::diagnostic::{Fix, Related};
     use crate::render::test_support::{diag, replace};
     use crate::text::LineIndex;
+    use serde::Serialize;
+
+    use crate::diagnostic::{Applicability, Category, Diagnostic, Severity};
+    use crate::text::LineCol;
+
+    /// The reference layout: what `serde_json::to_writer_pretty` makes of it is what
+    /// [`render_file`] writes by hand (checked by the tests).
+    #[derive(Serialize)]
+    struct JsonDiagnostic<'a> {
+        file: &'a str,
+        code: &'a str,
+        name: &'a str,
+        category: Category,
+        severity: Severity,
+        message: &'a str,
+        range: JsonRange,
+        help: Option<&'a str>,
+        fix: Option<JsonFix<'a>>,
+        /// Other places that explain the finding; left out when there are none.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        related: Vec<JsonRelated<'a>>,
+    }
+
+    #[derive(Serialize)]
+    struct JsonRange {
+        start: LineCol,
+        end: LineCol,
+    }
+
+    #[derive(Serialize)]
+    struct JsonFix<'a> {
+        applicability: Applicability,
+        edits: Vec<JsonEdit<'a>>,
+    }
+
+    #[derive(Serialize)]
+    struct JsonRelated<'a> {
+        range: JsonRange,
+        message: &'a str,
+    }
+
+    #[derive(Serialize)]
+    struct JsonEdit<'a> {
+        range: JsonRange,
+        content: &'a str,
+    }
+
+    fn convert<'a>(file: &FileDiagnostics<'a>, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
+        let range = |r: TextRange| JsonRange {
+            start: file.position(r.start),
+            end: file.position(r.end),
+        };
+        JsonDiagnostic {
+            file: file.path,
+            code: d.code,
+            name: d.name,
+            category: d.category,
+            severity: d.severity,
+            message: &d.message,
+            range: range(d.range),
+            help: d.help.as_deref(),
+            fix: d.fix.as_ref().map(|fix| JsonFix {
+                applicability: fix.applicability,
+                edits: fix
+                    .edits
+                    .iter()
+                    .map(|e| JsonEdit {
+                        range: range(e.range),
+                        content: &e.content,
+                    })
+                    .collect(),
+            }),
+            related: d
+                .related
+                .iter()
+                .map(|r| JsonRelated {
+                    range: range(r.range),
+                    message: &r.message,
+                })
+                .collect(),
+        }
+    }
 
     #[test]
     fn schema_and_field_order() {
@@ -251,7 +322,22 @@ mod tests {
         let mut d = diag(src, "wrong", Severity::Warning);
         d.help = Some("Say \"why\"\nand how".into());
         d.fix = Some(replace(src, "x", "y\nz"));
-        let some = [d, diag(src, "FROM", Severity::Error)];
+        d.related = vec![
+            Related {
+                range: TextRange::new(0, 4),
+                message: "the \"base\"".into(),
+            },
+            Related {
+                range: TextRange::new(7, 12),
+                message: "here".into(),
+            },
+        ];
+        let mut advice = diag(src, "FROM", Severity::Error);
+        advice.fix = Some(Fix {
+            applicability: Applicability::DisplayOnly,
+            edits: Vec::new(),
+        });
+        let some = [d, advice];
         let index = LineIndex::new(src);
         let paths: Vec<String> = (0..2 * BATCH + 3)
             .map(|i| format!("d{i}/Dockerfile"))
