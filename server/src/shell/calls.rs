@@ -277,7 +277,8 @@ fn is_shell(name: &str) -> bool {
 #[derive(Default)]
 pub(crate) struct Cache {
     plain: OnceLock<Vec<Call<'static>>>,
-    with_inline: OnceLock<Vec<Call<'static>>>,
+    /// `None` when no call runs a script given as a string: then the plain calls.
+    with_inline: OnceLock<Option<Vec<Call<'static>>>>,
 }
 
 impl Clone for Cache {
@@ -324,24 +325,33 @@ fn plain(script: &ShellScript) -> &[Call<'static>] {
 /// script it runs as a string (`sh -c 'apt-get update'`, one level deep), when that
 /// parses.
 pub(crate) fn calls_with_inline(script: &ShellScript) -> &[Call<'_>] {
-    script.calls.with_inline.get_or_init(|| {
+    let plain = plain(script);
+    let with_inline = script.calls.with_inline.get_or_init(|| {
+        // Most scripts run no script string: their calls are the plain ones, not a copy.
+        let mut inline = plain
+            .iter()
+            .enumerate()
+            .filter_map(|(i, call)| Some((i, inline_script(call).filter(|s| !s.has_error)?)))
+            .peekable();
+        inline.peek()?;
         let mut out = Vec::new();
-        for call in plain(script) {
-            let inner = inline_script(call).filter(|s| !s.has_error);
-            let index = call.index;
-            out.push(call.clone());
-            if let Some(inner) = inner {
-                out.extend(
-                    inner
-                        .commands
-                        .iter()
-                        .filter_map(|command| call_of(index, command, true))
-                        .map(Call::into_owned),
-                );
-            }
+        let mut next = 0;
+        for (i, inner) in inline {
+            out.extend_from_slice(&plain[next..=i]);
+            next = i + 1;
+            let index = plain[i].index;
+            out.extend(
+                inner
+                    .commands
+                    .iter()
+                    .filter_map(|command| call_of(index, command, true))
+                    .map(Call::into_owned),
+            );
         }
-        out
-    })
+        out.extend_from_slice(&plain[next..]);
+        Some(out)
+    });
+    with_inline.as_deref().unwrap_or(plain)
 }
 
 /// The script of `sh -c 'script'` (`bash -ec`, `sh -o pipefail -c`, `su user -c`,

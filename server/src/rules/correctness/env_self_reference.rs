@@ -6,7 +6,7 @@ use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::model::{Instruction, InstructionKind, Spanned};
 use crate::rules::common::{is_top_level, line_start};
 use crate::rules::correctness::util::{sub_range, var_refs};
-use crate::rules::maintainability::key_value::pairs;
+use crate::rules::maintainability::key_value::pairs_of;
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::text::TextRange;
 
@@ -149,7 +149,7 @@ impl Rule for EnvSelfReference {
         }
         let escape = ctx.file.escape;
         let words = ins.words();
-        let pairs = pairs(ins, escape);
+        let pairs = pairs_of(ctx, ins);
         // The legacy form `ENV A value` sets one variable.
         if pairs.len() < 2 || pairs.len() != words.len() || pairs.iter().any(|p| p.legacy) {
             return;

@@ -1,7 +1,11 @@
 //! The `name=value` pairs of `ENV`, `LABEL` and `ARG`, with their source ranges; shared
 //! with the security rules (secrets in `ARG`/`ENV`).
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use crate::model::{Arguments, Instruction, InstructionKind};
+use crate::rules::Context;
 use crate::text::TextRange;
 
 /// One pair of an `ENV`, `LABEL` or `ARG`.
@@ -18,6 +22,23 @@ pub(crate) struct Pair {
     pub range: TextRange,
     /// True for the legacy `ENV key value` form.
     pub legacy: bool,
+}
+
+/// [`pairs`] of `ins` in the file `ctx` checks, shared by the rules that read them: the
+/// rules see one instruction after another, so the pairs of the last one asked are kept.
+pub(crate) fn pairs_of(ctx: &Context<'_>, ins: &Instruction) -> Rc<[Pair]> {
+    #[derive(Default)]
+    struct Last(RefCell<Option<(usize, Rc<[Pair]>)>>);
+    let last = ctx.memo(Last::default);
+    let key = std::ptr::from_ref(ins) as usize;
+    if let Some((at, pairs)) = &*last.0.borrow()
+        && *at == key
+    {
+        return Rc::clone(pairs);
+    }
+    let made: Rc<[Pair]> = pairs(ins, ctx.file.escape).into();
+    *last.0.borrow_mut() = Some((key, Rc::clone(&made)));
+    made
 }
 
 /// The pairs of `ins`, an `ENV`, `LABEL` or `ARG`; `escape` is the file's escape

@@ -2,7 +2,7 @@
 
 use crate::declare_rule;
 use crate::model::{Instruction, InstructionKind};
-use crate::rules::maintainability::key_value::pairs;
+use crate::rules::maintainability::key_value::pairs_of;
 use crate::rules::{Context, Rule, RuleMeta};
 
 const DOCS: &str = r#"Checks label keys against Docker's naming guidelines.
@@ -92,7 +92,7 @@ impl Rule for LabelKeyFormat {
         if ins.kind != InstructionKind::Label {
             return;
         }
-        for pair in pairs(ins, ctx.file.escape) {
+        for pair in pairs_of(ctx, ins).iter() {
             if pair.key.contains('$') {
                 continue;
             }

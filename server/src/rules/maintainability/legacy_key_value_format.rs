@@ -3,7 +3,7 @@
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::model::{Instruction, InstructionKind};
-use crate::rules::maintainability::key_value::{pairs, quote};
+use crate::rules::maintainability::key_value::{pairs_of, quote};
 use crate::rules::{Context, Rule, RuleMeta};
 
 const DOCS: &str = r"Checks for `ENV` and `LABEL` in the legacy whitespace-separated `key value` form.
@@ -59,7 +59,7 @@ impl Rule for LegacyKeyValueFormat {
         }
         let escape = ctx.file.escape;
         let source = ctx.source;
-        let Some(pair) = pairs(ins, escape).into_iter().find(|p| p.legacy) else {
+        let Some(pair) = pairs_of(ctx, ins).iter().find(|p| p.legacy).cloned() else {
             return;
         };
         let keyword = ins.keyword.value.to_ascii_uppercase();

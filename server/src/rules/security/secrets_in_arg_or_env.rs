@@ -2,7 +2,7 @@
 
 use crate::declare_rule;
 use crate::model::{Instruction, InstructionKind};
-use crate::rules::maintainability::key_value::pairs;
+use crate::rules::maintainability::key_value::pairs_of;
 use crate::rules::{Context, Rule, RuleMeta};
 
 const DOCS: &str = r#"Checks for `ARG` and `ENV` names that say they hold a secret.
@@ -121,7 +121,7 @@ impl Rule for SecretsInArgOrEnv {
             InstructionKind::Env => "ENV",
             _ => return,
         };
-        for pair in pairs(ins, ctx.file.escape) {
+        for pair in pairs_of(ctx, ins).iter() {
             if !is_secret_name(&pair.key) || pair.value.as_deref().is_some_and(public_value) {
                 continue;
             }
