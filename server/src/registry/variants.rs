@@ -580,6 +580,32 @@ pub fn smaller_variant_for(
     platform: &str,
     needs_compiler: bool,
 ) -> Option<(String, u64)> {
+    // The answer depends on the embedded catalogue alone, and a few base images make most
+    // `FROM`s: answers are kept (a few hundred at most).
+    type Key = (String, String, bool);
+    type Memo = std::sync::Mutex<rustc_hash::FxHashMap<Key, Option<(String, u64)>>>;
+    static MEMO: std::sync::LazyLock<Memo> = std::sync::LazyLock::new(Memo::default);
+    let key = (reference.to_owned(), platform.to_owned(), needs_compiler);
+    if let Ok(memo) = MEMO.lock()
+        && let Some(known) = memo.get(&key)
+    {
+        return known.clone();
+    }
+    let answer = smaller_variant_uncached(reference, platform, needs_compiler);
+    if let Ok(mut memo) = MEMO.lock() {
+        if memo.len() >= 512 {
+            memo.clear();
+        }
+        memo.insert(key, answer.clone());
+    }
+    answer
+}
+
+fn smaller_variant_uncached(
+    reference: &str,
+    platform: &str,
+    needs_compiler: bool,
+) -> Option<(String, u64)> {
     let variants = variants_for(reference, platform);
     let current = variants.iter().find(|v| v.requested)?;
     let current_size = current.compressed_bytes?;

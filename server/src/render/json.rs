@@ -156,15 +156,48 @@ fn field(out: &mut Vec<u8>, indent: usize, key: &str, value: &str) -> serde_json
 
 /// A range object whose key stands at `indent`: its start and end, as line and column.
 fn range(out: &mut Vec<u8>, indent: usize, file: &FileDiagnostics<'_>, r: TextRange) {
-    let pad = " ".repeat(indent);
     let (start, end) = (file.position(r.start), file.position(r.end));
-    // Writing into a vector cannot fail.
-    let _ = write!(
-        out,
-        "{{\n{pad}  \"start\": {{\n{pad}    \"line\": {},\n{pad}    \"column\": {}\n{pad}  }},\n\
-         {pad}  \"end\": {{\n{pad}    \"line\": {},\n{pad}    \"column\": {}\n{pad}  }}\n{pad}}}",
-        start.line, start.column, end.line, end.column
-    );
+    let pad = |out: &mut Vec<u8>, extra: usize| out.resize(out.len() + indent + extra, b' ');
+    out.extend_from_slice(b"{");
+    for (key, at) in [("start", start), ("end", end)] {
+        if key == "end" {
+            out.push(b',');
+        }
+        out.push(b'\n');
+        pad(out, 2);
+        out.push(b'"');
+        out.extend_from_slice(key.as_bytes());
+        out.extend_from_slice(b"\": {\n");
+        pad(out, 4);
+        out.extend_from_slice(b"\"line\": ");
+        decimal(out, at.line);
+        out.extend_from_slice(b",\n");
+        pad(out, 4);
+        out.extend_from_slice(b"\"column\": ");
+        decimal(out, at.column);
+        out.push(b'\n');
+        pad(out, 2);
+        out.push(b'}');
+    }
+    out.push(b'\n');
+    pad(out, 0);
+    out.push(b'}');
+}
+
+/// `n` in decimal.
+fn decimal(out: &mut Vec<u8>, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        // A digit: `n % 10` is below 10.
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
 }
 
 #[cfg(test)]

@@ -88,7 +88,7 @@ pub struct Context<'a> {
     /// platform, target and build context).
     shared: Option<&'a crate::layers::Analysis>,
     /// Facts about the file that several rules derive the same way, made once per file.
-    memo: std::cell::RefCell<Vec<std::rc::Rc<dyn std::any::Any>>>,
+    memo: std::cell::RefCell<Vec<(std::any::TypeId, std::rc::Rc<dyn std::any::Any>)>>,
     out: Vec<Diagnostic>,
 }
 
@@ -217,17 +217,19 @@ impl<'a> Context<'a> {
     /// The fact of type `T` about this file, made by `make` the first time a rule asks
     /// (rules sharing a helper share its work: one pass over the file, not one per rule).
     pub fn memo<T: 'static>(&self, make: impl FnOnce() -> T) -> std::rc::Rc<T> {
+        let id = std::any::TypeId::of::<T>();
         let found = self
             .memo
             .borrow()
             .iter()
-            .find(|m| m.is::<T>())
-            .and_then(|m| std::rc::Rc::clone(m).downcast::<T>().ok());
+            .find(|(of, _)| *of == id)
+            .and_then(|(_, m)| std::rc::Rc::clone(m).downcast::<T>().ok());
         found.unwrap_or_else(|| {
             let made = std::rc::Rc::new(make());
-            self.memo
-                .borrow_mut()
-                .push(std::rc::Rc::clone(&made) as std::rc::Rc<dyn std::any::Any>);
+            self.memo.borrow_mut().push((
+                id,
+                std::rc::Rc::clone(&made) as std::rc::Rc<dyn std::any::Any>,
+            ));
             made
         })
     }
