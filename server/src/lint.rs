@@ -85,9 +85,11 @@ pub fn lint_with_shellcheck(
     let facts = path.map(FileFacts::for_path).unwrap_or_default();
     let mut diagnostics =
         rules::run_rules_with(file, source, rules.instantiate(), &facts, analysis);
-    for d in &mut diagnostics {
-        if let Some(severity) = rules.get(d.code).and_then(|r| r.severity) {
-            d.severity = severity;
+    if rules.overrides_severity() {
+        for d in &mut diagnostics {
+            if let Some(severity) = rules.get(d.code).and_then(|r| r.severity) {
+                d.severity = severity;
+            }
         }
     }
     if let Some(outcome) = shellcheck {

@@ -55,6 +55,8 @@ impl EnabledRule {
 pub struct RuleSet {
     /// Shared: a set is handed to every file a configuration applies to.
     rules: std::sync::Arc<[EnabledRule]>,
+    /// Whether some rule has a severity of its own.
+    severities: bool,
 }
 
 impl Default for RuleSet {
@@ -68,6 +70,7 @@ impl RuleSet {
     pub(crate) fn new(mut rules: Vec<EnabledRule>) -> Self {
         rules.sort_by_key(|r| r.entry.meta.code);
         Self {
+            severities: rules.iter().any(|r| r.severity.is_some()),
             rules: rules.into(),
         }
     }
@@ -97,6 +100,11 @@ impl RuleSet {
             .binary_search_by(|r| r.entry.meta.code.cmp(code))
             .ok()
             .map(|i| &self.rules[i])
+    }
+
+    /// Whether some enabled rule is configured with a severity of its own.
+    pub fn overrides_severity(&self) -> bool {
+        self.severities
     }
 
     pub fn is_enabled(&self, code: &str) -> bool {

@@ -116,11 +116,15 @@ impl BuildContext {
                 })
                 .collect();
         }
+        // The files are sorted by path: the file itself, then those under it as a
+        // directory, each found by a binary search.
         let dir_prefix = format!("{src}/");
-        self.files
+        let at = |key: &str| self.files.partition_point(|f| f.path.as_str() < key);
+        let exact = self.files.get(at(&src)).filter(|f| f.path == src);
+        let under = self.files[at(&dir_prefix)..]
             .iter()
-            .filter(|f| f.path == src || f.path.starts_with(&dir_prefix))
-            .collect()
+            .take_while(|f| f.path.starts_with(&dir_prefix));
+        exact.into_iter().chain(under).collect()
     }
 
     /// Total bytes of the context.

@@ -9,7 +9,7 @@ use crate::model::Instruction;
 use crate::rules::common::{APT_VALUE_OPTIONS, Call, calls, is_apt};
 use crate::rules::{Context, Rule, RuleMeta};
 
-use super::{checked_script, debian_data_applies, earlier_run_mentions, insert_option, layer};
+use super::{checked_script, debian_data_applies_in, earlier_run_mentions, insert_option, layer};
 
 const DOCS: &str = r"Checks for `apt-get install` without `--no-install-recommends`.
 
@@ -149,7 +149,7 @@ impl Rule for AptInstallRecommends {
         }
         for (call, sub, packages) in installs {
             let extra = recommended_bytes(&packages)
-                .filter(|_| debian_data_applies(ctx.file, ins))
+                .filter(|_| debian_data_applies_in(ctx, ins))
                 .map_or(String::new(), |b| format!(" (~{})", human(b)));
             let message = format!(
                 "`{} install` also installs recommended packages{extra} into {}",

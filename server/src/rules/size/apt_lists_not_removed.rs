@@ -9,7 +9,7 @@ use crate::rules::common::{APT_VALUE_OPTIONS, Call, calls, is_apt};
 use crate::rules::{Context, Rule, RuleMeta};
 
 use super::{
-    append_after_last, checked_script, debian_data_applies, later, layer, mounted_over, removes,
+    append_after_last, checked_script, debian_data_applies_in, later, layer, mounted_over, removes,
 };
 
 const DOCS: &str = r"Checks for `apt-get update` in a RUN that does not remove the package lists afterwards.
@@ -138,7 +138,7 @@ impl Rule for AptListsNotRemoved {
             return;
         };
         let size = apt::lists_size()
-            .filter(|_| debian_data_applies(ctx.file, ins))
+            .filter(|_| debian_data_applies_in(ctx, ins))
             .map_or(String::new(), |b| format!("~{} of ", human(b)));
         let message = format!(
             "`{} update` leaves {size}package lists in {}",

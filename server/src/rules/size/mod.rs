@@ -370,6 +370,26 @@ pub(crate) fn debian_data_applies(file: &Dockerfile, ins: &Instruction) -> bool 
         .is_some_and(|b| b.to_ascii_lowercase().contains("ubuntu"))
 }
 
+/// [`debian_data_applies`], worked out once per stage of the file `ctx` checks (the rules
+/// ask at every RUN).
+pub(crate) fn debian_data_applies_in(ctx: &Context<'_>, ins: &Instruction) -> bool {
+    struct Stages(Vec<bool>);
+    let Some(stage) = ins.stage else {
+        return true;
+    };
+    let file = ctx.file;
+    let stages = ctx.memo(|| {
+        Stages(
+            (0..file.stages.len())
+                .map(|s| {
+                    !base_image(file, s).is_some_and(|b| b.to_ascii_lowercase().contains("ubuntu"))
+                })
+                .collect(),
+        )
+    });
+    stages.0.get(stage).copied().unwrap_or(true)
+}
+
 /// Whether some call after index `after` satisfies `pred`, looking into the script strings
 /// of `sh -c '...'` and `su -c '...'` too (a cleanup is often written there).
 pub(crate) fn later(calls: &[Call<'_>], after: usize, pred: impl Fn(&Call<'_>) -> bool) -> bool {
