@@ -35,7 +35,6 @@
 //! layer gets a new copy of the whole `status` and `status-old`. All are means measured
 //! by the generator on a Debian machine.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::LazyLock;
 
@@ -70,9 +69,9 @@ pub struct Resolution {
 /// `pkg=version`, `pkg/release` and `pkg:amd64` are looked up as `pkg`. Globs, shell
 /// expansions (`$PKGS`), `.deb` paths and names the index lacks are `unknown`.
 pub fn estimate_install(packages: &[&str], no_install_recommends: bool) -> AptEstimate {
-    // The language server asks again at every keystroke with the same packages: answers
-    // are kept, a few hundred at most.
-    type Memo = std::sync::Mutex<HashMap<(Vec<String>, bool), AptEstimate>>;
+    // The language server asks again at every keystroke with the same packages, and a
+    // repository's Dockerfiles repeat their lists: answers are kept, a few thousand at most.
+    type Memo = std::sync::Mutex<rustc_hash::FxHashMap<(Vec<String>, bool), AptEstimate>>;
     static MEMO: LazyLock<Memo> = LazyLock::new(Default::default);
     let key = (
         packages.iter().map(|p| (*p).to_owned()).collect::<Vec<_>>(),
@@ -85,7 +84,7 @@ pub fn estimate_install(packages: &[&str], no_install_recommends: bool) -> AptEs
     }
     let estimate = estimate_install_uncached(packages, no_install_recommends);
     if let Ok(mut memo) = MEMO.lock() {
-        if memo.len() >= 512 {
+        if memo.len() >= 4096 {
             memo.clear();
         }
         memo.insert(key, estimate.clone());
