@@ -365,9 +365,12 @@ pub(crate) fn text_after<'s>(
 /// Whether the root image of `ins`'s stage is one the shipped Debian package data can
 /// describe: not Ubuntu (whose index and packages differ).
 pub(crate) fn debian_data_applies(file: &Dockerfile, ins: &Instruction) -> bool {
-    !ins.stage
-        .and_then(|s| base_image(file, s))
-        .is_some_and(|b| b.to_ascii_lowercase().contains("ubuntu"))
+    ins.stage.is_none_or(|s| debian_data_applies_to(file, s))
+}
+
+/// Whether the root image of stage `stage` is not Ubuntu.
+fn debian_data_applies_to(file: &Dockerfile, stage: usize) -> bool {
+    !base_image(file, stage).is_some_and(|b| b.to_ascii_lowercase().contains("ubuntu"))
 }
 
 /// [`debian_data_applies`], worked out once per stage of the file `ctx` checks (the rules
@@ -381,9 +384,7 @@ pub(crate) fn debian_data_applies_in(ctx: &Context<'_>, ins: &Instruction) -> bo
     let stages = ctx.memo(|| {
         Stages(
             (0..file.stages.len())
-                .map(|s| {
-                    !base_image(file, s).is_some_and(|b| b.to_ascii_lowercase().contains("ubuntu"))
-                })
+                .map(|s| debian_data_applies_to(file, s))
                 .collect(),
         )
     });
