@@ -64,7 +64,8 @@ impl Snapshot {
         images: Arc<ImageStore>,
     ) -> Self {
         let file = crate::syntax::parse(&text);
-        let index = LineIndex::new(&text);
+        // The model indexed the very same text: a copy, not a second scan.
+        let index = file.line_index.clone();
         let path = file_path(&uri);
         Self {
             uri,
