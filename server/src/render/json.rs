@@ -47,9 +47,10 @@
 
 use std::io::{self, Write};
 
+use rayon::prelude::*;
+
 use crate::render::FileDiagnostics;
 use crate::text::TextRange;
-use rayon::prelude::*;
 
 /// Files rendered side by side before their text is written out: enough to keep every
 /// core busy, few enough that the report is not held twice in memory.
@@ -80,8 +81,8 @@ pub fn render(out: &mut impl Write, files: &[FileDiagnostics<'_>]) -> io::Result
 /// The array elements of one file's findings, each indented by two spaces and separated
 /// by `,\n`; empty for a file without findings.
 ///
-/// Written field by field in the layout `serde_json::to_writer_pretty` gives
-/// [`JsonDiagnostic`] (the tests compare the two): most of a report is this layout, and
+/// Written field by field in the layout `serde_json::to_writer_pretty` gives the tests'
+/// `JsonDiagnostic` (they compare the two): most of a report is this layout, and
 /// serde's generic pretty printer spent more on it than on the strings themselves.
 fn render_file(file: &FileDiagnostics<'_>) -> serde_json::Result<Vec<u8>> {
     let mut out = Vec::with_capacity(file.diagnostics.len() * 640);
