@@ -113,36 +113,52 @@ fn render_file(file: &FileDiagnostics<'_>) -> serde_json::Result<Vec<u8>> {
                 out.extend_from_slice(b"{\n      \"applicability\": \"");
                 out.extend_from_slice(fix.applicability.as_str().as_bytes());
                 out.extend_from_slice(b"\",\n      \"edits\": ");
-                if fix.edits.is_empty() {
-                    out.extend_from_slice(b"[]");
-                } else {
-                    out.extend_from_slice(b"[");
-                    for (j, e) in fix.edits.iter().enumerate() {
-                        out.extend_from_slice(if j > 0 { b",\n" } else { b"\n" });
-                        out.extend_from_slice(b"        {\n          \"range\": ");
-                        range(&mut out, 10, file, e.range);
-                        field(&mut out, 10, "content", &e.content)?;
-                        out.extend_from_slice(b"\n        }");
-                    }
-                    out.extend_from_slice(b"\n      ]");
-                }
+                let edits = fix.edits.iter().map(|e| (e.range, e.content.as_str()));
+                located_array(&mut out, 6, file, "content", edits)?;
                 out.extend_from_slice(b"\n    }");
             }
         }
         if !d.related.is_empty() {
-            out.extend_from_slice(b",\n    \"related\": [");
-            for (j, r) in d.related.iter().enumerate() {
-                out.extend_from_slice(if j > 0 { b",\n" } else { b"\n" });
-                out.extend_from_slice(b"      {\n        \"range\": ");
-                range(&mut out, 8, file, r.range);
-                field(&mut out, 8, "message", &r.message)?;
-                out.extend_from_slice(b"\n      }");
-            }
-            out.extend_from_slice(b"\n    ]");
+            out.extend_from_slice(b",\n    \"related\": ");
+            let related = d.related.iter().map(|r| (r.range, r.message.as_str()));
+            located_array(&mut out, 4, file, "message", related)?;
         }
         out.extend_from_slice(b"\n  }");
     }
     Ok(out)
+}
+
+/// An array whose key stands at `indent`, of objects `{"range": …, "<key>": "text"}`: a
+/// fix's edits, a finding's related places. Empty, it is `[]`.
+fn located_array<'a>(
+    out: &mut Vec<u8>,
+    indent: usize,
+    file: &FileDiagnostics<'_>,
+    key: &str,
+    items: impl ExactSizeIterator<Item = (TextRange, &'a str)>,
+) -> serde_json::Result<()> {
+    if items.len() == 0 {
+        out.extend_from_slice(b"[]");
+        return Ok(());
+    }
+    let pad = |out: &mut Vec<u8>, n: usize| out.resize(out.len() + n, b' ');
+    out.push(b'[');
+    for (j, (at, text)) in items.enumerate() {
+        out.extend_from_slice(if j > 0 { b",\n" } else { b"\n" });
+        pad(out, indent + 2);
+        out.extend_from_slice(b"{\n");
+        pad(out, indent + 4);
+        out.extend_from_slice(b"\"range\": ");
+        range(out, indent + 4, file, at);
+        field(out, indent + 4, key, text)?;
+        out.push(b'\n');
+        pad(out, indent + 2);
+        out.push(b'}');
+    }
+    out.push(b'\n');
+    pad(out, indent);
+    out.push(b']');
+    Ok(())
 }
 
 /// `,\n`, then `"key": "value"` at `indent`.
