@@ -64,14 +64,7 @@ pub struct Command {
 impl Command {
     /// The command name without a leading path (`/usr/bin/apt-get` → `apt-get`).
     pub fn program(&self) -> Option<&str> {
-        // Asked for by most rules about most commands: a byte scan of a short name.
-        self.name.as_ref().map(|w| {
-            let v = w.value.as_str();
-            match v.bytes().rposition(|b| b == b'/') {
-                Some(i) => &v[i + 1..],
-                None => v,
-            }
-        })
+        self.name.as_ref().map(|w| calls::base_name(&w.value))
     }
 
     /// Argument values.
